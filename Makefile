@@ -1,0 +1,69 @@
+# DigiWard: one command for the demo, one for the tests.
+#   make demo      set up everything and serve the demo on http://127.0.0.1:8000
+#   make test      the whole test suite on SQLite
+#   make test-pg   the whole test suite on PostgreSQL (DATABASE_URL, default the local server)
+#   make lint      ruff, mypy, Django checks, migrations and translations up to date
+#   make bench     the benchmarks (figures go to docs/benchmarks.md by hand)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+DIGIWARD := $(BIN)/digiward
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo serve test test-pg test-browser lint format bench translations messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "DigiWard needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PIP) install -c constraints.txt -e '.[dev]'
+	@touch $@
+
+translations: $(VENV)/.runtime
+	@$(DIGIWARD) compile_translations -v0 > /dev/null
+
+demo: $(VENV)/.runtime translations
+	$(DIGIWARD) migrate --noinput -v0
+	$(DIGIWARD) load_units
+	$(DIGIWARD) seed_demo --commune 31135
+	$(DIGIWARD) collectstatic --noinput -v0
+	@scripts/serve-demo.sh
+
+serve: $(VENV)/.runtime translations
+	@scripts/serve-demo.sh
+
+test: $(VENV)/.dev translations
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-pg: $(VENV)/.dev translations
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DIGIWARD_ENV=test $(DIGIWARD) check --fail-level WARNING
+	DIGIWARD_ENV=test $(DIGIWARD) makemigrations --check --dry-run
+	$(DIGIWARD) compile_translations --check -v0 > /dev/null
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(VENV)/.dev
+	$(DIGIWARD) makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tools
+
+bench: $(VENV)/.dev translations
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/static var/test_*.sqlite3*

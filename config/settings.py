@@ -1,0 +1,329 @@
+"""DigiWard settings: one module, driven by environment variables.
+
+Profiles (DIGIWARD_ENV):
+- development (default): the embedded demo. SQLite under var/, secrets generated
+  once into var/, plain HTTP on 127.0.0.1.
+- production: refuses to start without SECRET_KEY, ALLOWED_HOSTS and the field
+  encryption keys; HTTPS-only cookies, HSTS, SSL redirect.
+- test: selected by pytest (config/pytest_env.py); fast hashing, tasks run inline.
+
+DEBUG is off unless DJANGO_DEBUG asks for it, in every profile.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.env import Env, local_secret
+
+env = Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.str("DIGIWARD_VAR_DIR") or BASE_DIR / "var")
+
+DIGIWARD_ENV = env.choice("DIGIWARD_ENV", {"development", "production", "test"}, "development")
+PRODUCTION = DIGIWARD_ENV == "production"
+TESTING = DIGIWARD_ENV == "test"
+
+DEBUG = env.bool("DJANGO_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off in production")
+
+# --- Secrets -----------------------------------------------------------------
+if PRODUCTION:
+    SECRET_KEY = env.require("SECRET_KEY", "production never uses a generated key")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured("SECRET_KEY is too weak: use 50+ random characters")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names")
+else:
+    SECRET_KEY = env.str("SECRET_KEY") or local_secret(VAR_DIR / "secret_key")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
+
+
+def _fernet_key_from(secret: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).decode()
+
+
+# Citizen IDs are encrypted at rest (Fernet) and found through a keyed hash.
+# Several encryption keys may be given, newest first, so keys can be rotated.
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env.list("DIGIWARD_FIELD_ENCRYPTION_KEYS")
+    if not FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "DIGIWARD_FIELD_ENCRYPTION_KEYS must be set (comma-separated Fernet keys)"
+        )
+    SEARCH_HASH_KEY = env.require("DIGIWARD_SEARCH_HASH_KEY", "citizen IDs are searched by HMAC")
+elif TESTING:
+    FIELD_ENCRYPTION_KEYS = [_fernet_key_from("digiward-tests-only")]
+    SEARCH_HASH_KEY = "digiward-tests-only"
+else:
+    FIELD_ENCRYPTION_KEYS = env.list("DIGIWARD_FIELD_ENCRYPTION_KEYS") or [
+        _fernet_key_from(local_secret(VAR_DIR / "field_key"))
+    ]
+    SEARCH_HASH_KEY = env.str("DIGIWARD_SEARCH_HASH_KEY") or local_secret(
+        VAR_DIR / "search_hash_key"
+    )
+
+# --- Applications ------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "csp",
+    "digiward.core",
+    "digiward.registry",
+    "digiward.reports",
+    "digiward.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "digiward.core.middleware.IdleTimeoutMiddleware",
+    "digiward.core.middleware.RequestContextMiddleware",
+    "digiward.core.middleware.ActiveCommuneMiddleware",
+    # Axes last, as its documentation asks: it turns lockouts into responses.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "digiward.core.context_processors.digiward",
+            ],
+        },
+    }
+]
+
+# --- Database ----------------------------------------------------------------
+# DATABASE_URL selects the database; the default is an SQLite file in var/.
+DATABASE_URL = env.str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'digiward.sqlite3'}"
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("DB_CONN_MAX_AGE", 60))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Our SQLite backend adds WAL and pragmas (see digiward/core/db/sqlite3).
+    _db["ENGINE"] = "digiward.core.db.sqlite3"
+    _db["OPTIONS"] = {
+        # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers
+        # queue on busy_timeout instead of failing with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["CONN_MAX_AGE"] = 0 if TESTING else _db["CONN_MAX_AGE"]
+    (VAR_DIR).mkdir(parents=True, exist_ok=True)
+    if TESTING:
+        # A file, not :memory:, so concurrency tests see real locking.
+        _db["TEST"] = {"NAME": str(VAR_DIR / "test_digiward.sqlite3")}
+elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    _db.setdefault("OPTIONS", {})
+    _db["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work (django-tasks, database backend) -------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Authentication and security ---------------------------------------------
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: Argon2 is slow on purpose
+    if TESTING
+    else [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: 5 failures for one username from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "digiward.core.request_context.client_ip"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", 10, minimum=1) * 3600
+DIGIWARD_IDLE_TIMEOUT_MINUTES = env.int("DIGIWARD_IDLE_TIMEOUT_MINUTES", 60, minimum=1)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from a meta tag, not the cookie
+CSRF_FAILURE_VIEW = "digiward.core.views.errors.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Behind a TLS-terminating proxy, set DIGIWARD_BEHIND_PROXY=1 so Django trusts
+# X-Forwarded-Proto and the client address in X-Forwarded-For.
+BEHIND_PROXY = env.bool("DIGIWARD_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy: no inline script or style anywhere, no third-party origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# --- Internationalisation ------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "digiward_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Vietnamese number style everywhere: 2.357.000 (dots group thousands).
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- Static and uploaded files -------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {
+        # Private files (exports, photos of signed papers): served only through
+        # views that check access and write the audit log, never as /media/.
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private")},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+WHITENOISE_USE_FINDERS = TESTING or DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Email and notifications -------------------------------------------------------
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "outbox-email"
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "DigiWard <no-reply@digiward.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Delivery channels of the notification outbox. A Zalo or SMS gateway is one more
+# entry here: a class with a `send(message)` method (see digiward/core/outbox.py).
+DIGIWARD_NOTIFICATION_CHANNELS = {
+    "email": "digiward.core.outbox.EmailChannel",
+}
+DIGIWARD_OUTBOX_MAX_ATTEMPTS = env.int("DIGIWARD_OUTBOX_MAX_ATTEMPTS", 5, minimum=1)
+
+# --- Logging ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# AGPL-3.0 §13: users of the site are offered its source. Point this at the code you run.
+DIGIWARD_SOURCE_URL = env.str("DIGIWARD_SOURCE_URL", "")

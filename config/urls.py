@@ -1,0 +1,34 @@
+"""URL map. Staff pages live under /app/, citizens' public pages at the root."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from digiward.core.views.auth import SignInView
+from digiward.core.views.pages import healthz
+from digiward.reports.views import root
+
+urlpatterns = [
+    path("", root, name="root"),
+    path("app/", include("digiward.reports.urls")),
+    path("app/", include("digiward.core.urls")),
+    path("app/registry/", include("digiward.registry.urls")),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,98 @@
+"""Standing personas for every test (healthchecks style).
+
+Phường Ninh Kiều is "our" commune; Phường Cái Răng is another commune of the same
+province, whose officer must never see our data.
+
+- admin: Trần Thị Mai, commune administrator of Ninh Kiều
+- officer: Nguyễn Văn Hùng, officer of Ninh Kiều
+- volunteer: Lê Minh Thư, volunteer of Ninh Kiều
+- sponsor: Phạm Quốc Bảo, sponsor viewer of Ninh Kiều
+- province_viewer: Võ Thanh Tâm, province viewer of Cần Thơ
+- other_officer: Đỗ Thị Lan, officer of Cái Răng only
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from digiward.core.models import Commune, Membership, Province, Role, User
+from digiward.core.tests.factories import CommuneFactory, ProvinceFactory, UserFactory
+
+
+@pytest.fixture
+def province(db) -> Province:
+    return ProvinceFactory(code="92", name="Thành phố Cần Thơ")
+
+
+@pytest.fixture
+def commune(province) -> Commune:
+    return CommuneFactory(
+        code="31135", name="Phường Ninh Kiều", province=province, codename="phuong_ninh_kieu"
+    )
+
+
+@pytest.fixture
+def other_commune(province) -> Commune:
+    return CommuneFactory(
+        code="31150", name="Phường Cái Răng", province=province, codename="phuong_cai_rang"
+    )
+
+
+@pytest.fixture
+def far_commune(db) -> Commune:
+    hanoi = ProvinceFactory(code="01", name="Thành phố Hà Nội", codename="ha_noi")
+    return CommuneFactory(
+        code="00004", name="Phường Ba Đình", province=hanoi, codename="phuong_ba_dinh"
+    )
+
+
+def _member(username: str, full_name: str, role: Role, commune: Commune) -> User:
+    user = UserFactory(username=username, full_name=full_name)
+    Membership.objects.create(user=user, role=role, commune=commune)
+    return user
+
+
+@pytest.fixture
+def admin(commune) -> User:
+    return _member("mai", "Trần Thị Mai", Role.COMMUNE_ADMIN, commune)
+
+
+@pytest.fixture
+def officer(commune) -> User:
+    return _member("hung", "Nguyễn Văn Hùng", Role.OFFICER, commune)
+
+
+@pytest.fixture
+def volunteer(commune) -> User:
+    return _member("thu", "Lê Minh Thư", Role.VOLUNTEER, commune)
+
+
+@pytest.fixture
+def sponsor(commune) -> User:
+    return _member("bao", "Phạm Quốc Bảo", Role.SPONSOR_VIEWER, commune)
+
+
+@pytest.fixture
+def province_viewer(province) -> User:
+    user = UserFactory(username="tam", full_name="Võ Thanh Tâm")
+    Membership.objects.create(user=user, role=Role.PROVINCE_VIEWER, province=province)
+    return user
+
+
+@pytest.fixture
+def other_officer(other_commune) -> User:
+    return _member("lan", "Đỗ Thị Lan", Role.OFFICER, other_commune)
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) → a test client signed in as `user` (or anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,77 @@
+"""Writing the audit log: the one function every app calls.
+
+Every view, export, change or deletion of personal data writes one row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from digiward.core.models import AuditAction, AuditEvent, Commune, User
+from digiward.core.request_context import current_origin
+
+# Values of these fields are never copied into the audit log, only the fact of change.
+SECRET_FIELDS = frozenset({"password", "citizen_id", "citizen_id_encrypted", "citizen_id_hash"})
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    commune: Commune | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    changes: Mapping[str, Any] | None = None,
+    note: str = "",
+    actor: User | None = None,
+) -> AuditEvent:
+    """Append one event. Who and from where come from the current origin."""
+    origin = current_origin()
+    who = actor if actor is not None else origin.user
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    return AuditEvent.objects.create(
+        actor=who,
+        actor_label=(who.get_full_name() if who is not None else origin.label)[:150],
+        commune=commune,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        changes=dict(changes or {}),
+        note=note,
+        source=origin.source,
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        path=origin.path,
+    )
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of `fields` on `obj`, as JSON-friendly text, for a later diff."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """{field: [old, new]} for fields that changed; secrets show only that they changed."""
+    changes: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        changes[name] = ["•••", "•••"] if name in SECRET_FIELDS else [old, new]
+    return changes
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,32 @@
+"""Core models: tenancy, people and roles, audit log, jobs, outbox, calendar."""
+
+from digiward.core.models.accounts import Membership, Role, User
+from digiward.core.models.audit import AuditAction, AuditEvent
+from digiward.core.models.calendar import CalendarOverride
+from digiward.core.models.jobs import Job, JobStatus
+from digiward.core.models.outbox import OutboxMessage, OutboxStatus
+from digiward.core.models.tenancy import (
+    Commune,
+    CommuneKind,
+    CommuneOwned,
+    CommuneQuerySet,
+    Province,
+)
+
+__all__ = [
+    "AuditAction",
+    "AuditEvent",
+    "CalendarOverride",
+    "Commune",
+    "CommuneKind",
+    "CommuneOwned",
+    "CommuneQuerySet",
+    "Job",
+    "JobStatus",
+    "Membership",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Province",
+    "Role",
+    "User",
+]

@@ -1,0 +1,63 @@
+"""Permission names (an enum) and which role holds which.
+
+Views and services ask for a `Perm`, never for a role: the table below is the one
+place where the programme's policy is written down.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum, nonmember
+
+from digiward.core.models.accounts import Role
+
+
+class Perm(StrEnum):
+    do_not_call_in_templates = nonmember(True)
+
+    # Core
+    VIEW_HOME = "view_home"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    EXPORT_AUDIT_LOG = "export_audit_log"
+    VIEW_JOBS = "view_jobs"
+    # Registry and digital journey
+    VIEW_REGISTRY = "view_registry"
+    EDIT_REGISTRY = "edit_registry"
+    IMPORT_REGISTRY = "import_registry"
+    EXPORT_REGISTRY = "export_registry"
+    VIEW_FULL_CITIZEN_ID = "view_full_citizen_id"
+    RECORD_MILESTONE = "record_milestone"
+    # Aggregates only: counts and charts, no personal data
+    VIEW_STATISTICS = "view_statistics"
+
+
+_READ_REGISTRY = {Perm.VIEW_REGISTRY, Perm.RECORD_MILESTONE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.COMMUNE_ADMIN: frozenset(Perm),
+    Role.OFFICER: frozenset(
+        {
+            Perm.VIEW_HOME,
+            Perm.VIEW_JOBS,
+            Perm.EDIT_REGISTRY,
+            Perm.IMPORT_REGISTRY,
+            Perm.EXPORT_REGISTRY,
+            Perm.VIEW_FULL_CITIZEN_ID,
+            Perm.VIEW_STATISTICS,
+            *_READ_REGISTRY,
+        }
+    ),
+    # Volunteers help people at the desk: they find residents and record progress,
+    # but see citizen IDs masked and cannot export or import lists.
+    Role.VOLUNTEER: frozenset({Perm.VIEW_HOME, Perm.VIEW_JOBS, *_READ_REGISTRY}),
+    Role.SPONSOR_VIEWER: frozenset({Perm.VIEW_HOME}),
+    # Province oversight compares communes by numbers; it needs no names (data minimisation).
+    Role.PROVINCE_VIEWER: frozenset({Perm.VIEW_HOME, Perm.VIEW_STATISTICS}),
+}
+
+
+def permissions_for(roles: frozenset[Role]) -> frozenset[Perm]:
+    granted: set[Perm] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)

@@ -1,0 +1,39 @@
+"""Reads of core data that more than one screen needs."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import get_language
+
+from digiward.core.models import CalendarOverride, Commune, Membership, Role, User
+from digiward.core.workdays import WorkingCalendar
+
+
+def calendar_for(commune: Commune | None = None) -> WorkingCalendar:
+    """The working-day calendar of a commune: national rules, then its own exceptions."""
+    rows = CalendarOverride.objects.filter(
+        Q(commune__isnull=True) | Q(commune=commune) if commune else Q(commune__isnull=True)
+    ).order_by(F("commune_id").asc(nulls_first=True))  # national rows first: the commune wins
+    overrides = {row.date: row.is_working_day for row in rows}
+    language = "en" if (get_language() or "vi").startswith("en") else "vi"
+    return WorkingCalendar(overrides=overrides, language=language)
+
+
+def members_of(commune: Commune) -> QuerySet[User]:
+    """People holding a role in the commune itself (province viewers are listed apart)."""
+    return (
+        User.objects.filter(memberships__commune=commune)
+        .distinct()
+        .order_by("-is_active", "full_name")
+        .prefetch_related("memberships")
+    )
+
+
+def commune_roles_of(user: User, commune: Commune) -> list[Membership]:
+    return list(user.memberships.filter(commune=commune).order_by("role"))
+
+
+def commune_admin_count(commune: Commune) -> int:
+    return Membership.objects.filter(
+        commune=commune, role=Role.COMMUNE_ADMIN, user__is_active=True
+    ).count()

@@ -1,0 +1,48 @@
+"""The audit log page for the commune administrator, and its export."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digiward.core.access import CommuneRequest, commune_required
+from digiward.core.filters import AuditEventFilter
+from digiward.core.jobs import job_start
+from digiward.core.models import AuditEvent
+from digiward.core.permissions import Perm
+from digiward.core.tasks import export_audit_log
+
+PAGE_SIZE = 50
+
+
+@commune_required(Perm.VIEW_AUDIT_LOG)
+def audit_log(request: CommuneRequest) -> HttpResponse:
+    commune = request.access.commune
+    event_filter = AuditEventFilter(
+        request.GET or None,
+        queryset=AuditEvent.objects.filter(commune=commune).select_related("actor"),
+        commune=commune,
+    )
+    events = event_filter.qs if event_filter.is_bound else event_filter.queryset
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "core/partials/_audit_rows.html" if request.htmx else "core/audit_log.html"
+    return render(request, template, {"filter": event_filter, "page_obj": page})
+
+
+@commune_required(Perm.EXPORT_AUDIT_LOG)
+@require_POST
+def audit_export(request: CommuneRequest) -> HttpResponse:
+    allowed = {"actor", "action", "object_type", "date_from", "date_to", "q"}
+    filters = {k: v for k, v in request.POST.items() if k in allowed and v}
+    job = job_start(
+        acting_user=request.user,
+        commune=request.access.commune,
+        kind="core.audit_export",
+        title=_("Audit log export"),
+        task=export_audit_log,
+        params={"filters": filters},
+    )
+    return redirect("core:job_detail", job_id=job.pk)

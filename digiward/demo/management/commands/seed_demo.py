@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from digiward.core.models import Commune
+from digiward.core.request_context import acting_as, command_origin
+from digiward.demo.seeders.registry import seed_registry
+from digiward.demo.seeders.users import DEMO_PASSWORD, seed_users
+
+NINH_KIEU = "31135"
+# The demo's "today" is fixed so that every run, any year, builds exactly the same journeys.
+DEMO_TODAY = date(2026, 11, 1)
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a realistic demo commune (default: Phường Ninh Kiều, Cần Thơ): households, "
+        "residents, journeys and demo sign-ins for every role. Deterministic and idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--commune", default=NINH_KIEU, help="official commune code")
+        parser.add_argument("--households", type=int, default=2000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = Commune.normalize_code(options["commune"])
+        commune = (
+            Commune.objects.select_related("province").filter(code=code).first() if code else None
+        )
+        if commune is None:
+            if not Commune.objects.exists():
+                raise CommandError(
+                    _("No communes are loaded yet: run `digiward load_units` first.")
+                )
+            raise CommandError(
+                _("No commune has the code %(code)s.") % {"code": options["commune"]}
+            )
+        today = DEMO_TODAY
+        with acting_as(command_origin("seed_demo")):
+            logins = seed_users(commune)
+            result = seed_registry(
+                commune=commune, recorded_by=None, households=options["households"], today=today
+            )
+        self.stdout.write(
+            _("%(commune)s: %(h)s households, %(r)s residents and %(m)s milestones created.")
+            % {
+                "commune": commune.name,
+                "h": result.households_created,
+                "r": result.residents_created,
+                "m": result.milestones_created,
+            }
+        )
+        self.stdout.write(
+            _("Demo sign-ins (password: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role.label} · {login.full_name}")

@@ -1,0 +1,187 @@
+"""Vietnamese names for demo people, weighted roughly as in the Mekong Delta.
+
+Pure data and a deterministic picker: the same random seed gives the same people.
+"""
+
+from __future__ import annotations
+
+import random
+
+# (surname, weight): Nguyễn, Trần, Lê lead everywhere; Huỳnh and Võ are the southern
+# forms of Hoàng and Vũ; Thạch, Sơn, Kim, Danh are common Khmer surnames in Cần Thơ.
+SURNAMES: list[tuple[str, int]] = [
+    ("Nguyễn", 31),
+    ("Trần", 11),
+    ("Lê", 10),
+    ("Phạm", 6),
+    ("Huỳnh", 6),
+    ("Võ", 5),
+    ("Phan", 4),
+    ("Trương", 3),
+    ("Hồ", 3),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 2),
+    ("Ngô", 2),
+    ("Dương", 2),
+    ("Lý", 2),
+    ("Lâm", 2),
+    ("Châu", 1),
+    ("Đoàn", 1),
+    ("Tô", 1),
+    ("Mai", 1),
+    ("Lương", 1),
+    ("Cao", 1),
+    ("Tạ", 1),
+    ("Thái", 1),
+    ("Quách", 1),
+    ("Thạch", 1),
+    ("Sơn", 1),
+    ("Kim", 1),
+    ("Danh", 1),
+    ("La", 1),
+]
+MALE_MIDDLE: list[tuple[str, int]] = [
+    ("Văn", 40),
+    ("Minh", 10),
+    ("Hoàng", 6),
+    ("Quốc", 7),
+    ("Thanh", 7),
+    ("Hữu", 6),
+    ("Đức", 4),
+    ("Công", 4),
+    ("Tấn", 5),
+    ("Phước", 3),
+    ("Thành", 4),
+    ("Gia", 2),
+    ("Trọng", 2),
+]
+FEMALE_MIDDLE: list[tuple[str, int]] = [
+    ("Thị", 45),
+    ("Ngọc", 12),
+    ("Thanh", 7),
+    ("Kim", 6),
+    ("Bích", 4),
+    ("Thu", 5),
+    ("Mỹ", 5),
+    ("Hồng", 4),
+    ("Diễm", 3),
+    ("Phương", 3),
+    ("Cẩm", 3),
+    ("Bảo", 3),
+]
+MALE_GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khang",
+    "Lộc",
+    "Long",
+    "Minh",
+    "Nam",
+    "Phong",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Tâm",
+    "Thắng",
+    "Thành",
+    "Thịnh",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Vinh",
+    "Hiếu",
+    "Khoa",
+    "Duy",
+    "Đạt",
+    "Hậu",
+    "Nhân",
+    "Tín",
+    "Nghĩa",
+    "Lợi",
+    "Trí",
+    "Bảo",
+    "Huy",
+    "Kiệt",
+    "Tú",
+    "Vũ",
+    "Sang",
+    "Hòa",
+    "Lâm",
+    "Khánh",
+    "Đông",
+    "Quý",
+    "Thuận",
+    "Hưng",
+    "Nhựt",
+    "Em",
+    "Út",
+]
+FEMALE_GIVEN = [
+    "Anh",
+    "Châu",
+    "Diễm",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hoa",
+    "Hồng",
+    "Hương",
+    "Lan",
+    "Liên",
+    "Linh",
+    "Loan",
+    "Mai",
+    "My",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quyên",
+    "Thảo",
+    "Thu",
+    "Thủy",
+    "Trang",
+    "Trinh",
+    "Tuyết",
+    "Vân",
+    "Xuân",
+    "Yến",
+    "Nhi",
+    "Thư",
+    "Hân",
+    "Ngọc",
+    "Tiên",
+    "Kiều",
+    "Huyền",
+    "Lệ",
+    "Cúc",
+    "Đào",
+    "Lài",
+    "Sen",
+    "Bé",
+    "Út",
+]
+
+
+def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs], k=1)[0]
+
+
+def surname(rng: random.Random) -> str:
+    return _weighted(rng, SURNAMES)
+
+
+def full_name(rng: random.Random, *, sex: str, family_name: str | None = None) -> str:
+    family = family_name or surname(rng)
+    if sex == "male":
+        return f"{family} {_weighted(rng, MALE_MIDDLE)} {rng.choice(MALE_GIVEN)}"
+    return f"{family} {_weighted(rng, FEMALE_MIDDLE)} {rng.choice(FEMALE_GIVEN)}"

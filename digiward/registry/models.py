@@ -1,0 +1,335 @@
+"""The registry: areas, households, residents and their digital journey."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digiward.core.models import CommuneOwned, CommuneQuerySet
+from digiward.core.text import fold
+from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource
+
+ELDERLY_AGE = 60  # Law on the Elderly 2009, Art. 2: citizens aged 60 and over
+
+
+class AreaKind(models.TextChoices):
+    AREA = "area", _("Area (khu vực)")
+    HAMLET = "hamlet", _("Hamlet (ấp)")
+    GROUP = "group", _("Residential group (tổ dân phố)")
+
+
+class Area(CommuneOwned):
+    """A part of the commune (khu vực, ấp, tổ dân phố) that addresses and lists use."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AreaKind.choices, default=AreaKind.AREA
+    )
+    name_folded = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["name_folded"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "name_folded"],
+                name="area_unique_name",
+                violation_error_message=_("This commune already has an area with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class PovertyStatus(models.TextChoices):
+    POOR = "poor", _("Poor household")
+    NEAR_POOR = "near_poor", _("Near-poor household")
+    AVERAGE_LIVING = "average_living", _("Average-living-standard household")
+    NOT_POOR = "not_poor", _("Not poor")
+
+
+class Household(CommuneOwned):
+    """A household (hộ) as the ward's lists know it, identified by its household code."""
+
+    code = models.CharField(_("household code"), max_length=32)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("area"),
+    )
+    house_number = models.CharField(_("house number"), max_length=30, blank=True)
+    street = models.CharField(_("street"), max_length=120, blank=True)
+    address_detail = models.CharField(_("address details"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    poverty_status = models.CharField(
+        _("poverty status"),
+        max_length=16,
+        choices=PovertyStatus.choices,
+        default=PovertyStatus.NOT_POOR,
+    )
+    poverty_year = models.PositiveSmallIntegerField(_("year certified"), null=True, blank=True)
+    particularly_disadvantaged = models.BooleanField(_("particularly disadvantaged"), default=False)
+    head = models.ForeignKey(
+        "Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head of household"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "code"],
+                name="household_unique_code",
+                violation_error_message=_("Another household in this commune has this code."),
+            ),
+            models.CheckConstraint(
+                name="household_poverty_year_plausible",
+                condition=Q(poverty_year__isnull=True)
+                | Q(poverty_year__gte=2000, poverty_year__lte=2100),
+                violation_error_message=_("The certification year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                name="household_gps_in_range",
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                violation_error_message=_("Both coordinates are needed, within range."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.address}"
+
+    @property
+    def address(self) -> str:
+        parts = [f"{self.house_number} {self.street}".strip(), self.address_detail]
+        if self.area_id:
+            parts.append(str(self.area))
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def is_poor_or_near_poor(self) -> bool:
+        return self.poverty_status in (PovertyStatus.POOR, PovertyStatus.NEAR_POOR)
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Wife / husband")
+    CHILD = "child", _("Child")
+    CHILD_IN_LAW = "child_in_law", _("Daughter- / son-in-law")
+    PARENT = "parent", _("Father / mother")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Brother / sister")
+    OTHER = "other", _("Other")
+
+
+class ResidentStatus(models.TextChoices):
+    ACTIVE = "active", _("Lives here")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    DECEASED = "deceased", _("Deceased")
+
+
+class ResidentQuerySet(CommuneQuerySet):
+    def active(self) -> ResidentQuerySet:
+        """People who live here now: the lists and statistics count only them."""
+        return self.filter(status=ResidentStatus.ACTIVE)
+
+
+class Resident(CommuneOwned):
+    """A person in the ward's registry, with their digital journey.
+
+    The citizen ID is never stored in clear: an encrypted copy, a keyed hash for
+    search and a masked form for display. `journey_rung` and `journey_last_on` are
+    derived from Milestone rows by registry.services.milestone_record and are
+    never edited by hand.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
+    )
+    relation_to_head = models.CharField(
+        _("relation to the head"), max_length=16, choices=Relation.choices, default=Relation.OTHER
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    citizen_id_encrypted = models.TextField(blank=True, editable=False)
+    citizen_id_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    citizen_id_masked = models.CharField(_("citizen ID"), max_length=16, blank=True, editable=False)
+    phone = models.CharField(_("mobile phone"), max_length=10, blank=True)
+    phone_carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    chronic_illness = models.BooleanField(_("chronic illness"), default=False)
+    disability = models.BooleanField(_("disability"), default=False)
+    limited_mobility = models.BooleanField(_("cannot travel easily"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ResidentStatus.choices, default=ResidentStatus.ACTIVE
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    consent_scope = models.CharField(_("consent covers"), max_length=200, blank=True)
+    journey_rung = models.PositiveSmallIntegerField(default=0, editable=False)
+    journey_last_on = models.DateField(null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResidentQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["name_folded", "pk"]
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "citizen_id_hash"],
+                condition=Q(citizen_id_hash__isnull=False),
+                name="resident_unique_citizen_id",
+                violation_error_message=_("Another resident of this commune has this citizen ID."),
+            ),
+            models.CheckConstraint(
+                name="resident_birth_year_plausible",
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1880, birth_year__lte=2100),
+                violation_error_message=_("The year of birth is not plausible."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commune", "status", "name_folded"], name="resident_name_search"),
+            models.Index(fields=["commune", "status", "journey_rung"], name="resident_journey"),
+            models.Index(fields=["commune", "phone"], name="resident_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.full_name)
+        if self.birth_date is not None:
+            self.birth_year = self.birth_date.year
+        super().save(*args, **kwargs)
+
+    def age(self, on: date | None = None) -> int | None:
+        today = on or timezone.localdate()
+        if self.birth_date is not None:
+            before_birthday = (today.month, today.day) < (
+                self.birth_date.month,
+                self.birth_date.day,
+            )
+            return today.year - self.birth_date.year - int(before_birthday)
+        if self.birth_year is not None:
+            return today.year - self.birth_year
+        return None
+
+    @property
+    def is_elderly(self) -> bool:
+        age = self.age()
+        return age is not None and age >= ELDERLY_AGE
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ResidentStatus.ACTIVE
+
+
+class HouseholdMove(models.Model):
+    """History: a resident moved from one household to another (kept forever)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="moves")
+    from_household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    moved_on = models.DateField(_("moved on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-moved_on", "-pk"]
+        verbose_name = _("household move")
+        verbose_name_plural = _("household moves")
+
+    def __str__(self) -> str:
+        return f"{self.resident} → {self.to_household.code} ({self.moved_on:%d/%m/%Y})"
+
+
+class Milestone(CommuneOwned):
+    """A step of a resident's digital journey, reached on a date, recorded by someone.
+
+    Written only by registry.services.milestone_record. One row per resident and
+    milestone: recording it again (another help session) keeps the first.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("milestone"), max_length=24, choices=MilestoneKind.choices)
+    achieved_on = models.DateField(_("reached on"))
+    source = models.CharField(_("source"), max_length=16, choices=MilestoneSource.choices)
+    source_ref = models.CharField(max_length=80, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["achieved_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "kind"],
+                name="milestone_once_per_resident",
+                violation_error_message=_("This milestone is already recorded for this person."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident}: {self.get_kind_display()} ({self.achieved_on:%d/%m/%Y})"
+
+    @property
+    def rung(self) -> int:
+        return RUNG[self.kind]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from digiward.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
