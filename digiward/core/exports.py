@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from digiward.core.audit import audit_record
 from digiward.core.filters import AuditEventFilter
 from digiward.core.jobs import JobRun
-from digiward.core.models import AuditAction, AuditEvent
+from digiward.core.models import AuditAction
+from digiward.core.selectors import commune_audit_events
 from digiward.core.xlsx import build_workbook
 
 
@@ -19,7 +20,7 @@ def write_audit_export(run: JobRun) -> None:
     for key, value in job.params.get("filters", {}).items():
         params[key] = value
     events = AuditEventFilter(
-        params, queryset=AuditEvent.objects.filter(commune=job.commune), commune=job.commune
+        params, queryset=commune_audit_events(job.commune), commune=job.commune
     ).qs
     total = events.count()
     run.progress(0, total=total, message=_("Writing the audit log to Excel"), force=True)

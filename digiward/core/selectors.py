@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language
 
-from digiward.core.models import CalendarOverride, Commune, Membership, Role, User
+from digiward.core.models import (
+    AuditAction,
+    AuditEvent,
+    CalendarOverride,
+    Commune,
+    Membership,
+    Role,
+    User,
+)
 from digiward.core.workdays import WorkingCalendar
 
 
@@ -37,3 +45,19 @@ def commune_admin_count(commune: Commune) -> int:
     return Membership.objects.filter(
         commune=commune, role=Role.COMMUNE_ADMIN, user__is_active=True
     ).count()
+
+
+def commune_audit_events(commune: Commune) -> QuerySet[AuditEvent]:
+    """The commune's audit trail, with the sign-ins and sign-outs of its own members.
+
+    Signing in happens before a commune is chosen, so those rows carry no commune.
+    """
+    members = Membership.objects.filter(commune=commune).values("user_id")
+    return AuditEvent.objects.filter(
+        Q(commune=commune)
+        | Q(
+            commune__isnull=True,
+            actor__in=members,
+            action__in=[AuditAction.LOGIN, AuditAction.LOGOUT],
+        )
+    ).select_related("actor")

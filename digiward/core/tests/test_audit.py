@@ -150,3 +150,13 @@ def test_audit_export_runs_as_a_job_and_is_itself_audited(
     assert download["Content-Disposition"].startswith("attachment")
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT)
     assert exports.count() == 2  # the export itself, then the download
+
+
+def test_members_sign_ins_show_in_their_communes_log(
+    client, commune, admin, officer, other_officer
+):
+    client.post(reverse("login"), {"username": "hung", "password": "mat-khau-thu-nghiem"})
+    client.post(reverse("login"), {"username": "lan", "password": "mat-khau-thu-nghiem"})
+    page = client_in(admin, commune).get(reverse("core:audit_log"), {"action": "login"})
+    names = [event.actor_label for event in page.context["page_obj"]]
+    assert "Nguyễn Văn Hùng" in names and "Đỗ Thị Lan" not in names

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.filters import AuditEventFilter
 from digiward.core.jobs import job_start
-from digiward.core.models import AuditEvent
+from digiward.core.selectors import commune_audit_events
 from digiward.core.permissions import Perm
 from digiward.core.tasks import export_audit_log
 
@@ -22,9 +22,7 @@ PAGE_SIZE = 50
 def audit_log(request: CommuneRequest) -> HttpResponse:
     commune = request.access.commune
     event_filter = AuditEventFilter(
-        request.GET or None,
-        queryset=AuditEvent.objects.filter(commune=commune).select_related("actor"),
-        commune=commune,
+        request.GET or None, queryset=commune_audit_events(commune), commune=commune
     )
     events = event_filter.qs if event_filter.is_bound else event_filter.queryset
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
