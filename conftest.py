@@ -13,11 +13,22 @@ province, whose officer must never see our data.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import polib
 import pytest
 from django.test import Client
 
 from digiward.core.models import Commune, Membership, Province, Role, User
 from digiward.core.tests.factories import CommuneFactory, ProvinceFactory, UserFactory
+
+
+def pytest_sessionstart(session):
+    """Tests read the compiled catalogues: rebuild any .mo older than its .po."""
+    for po in Path(__file__).parent.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
 @pytest.fixture

@@ -266,7 +266,7 @@ LANGUAGE_COOKIE_NAME = "digiward_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Vietnamese number style everywhere: 2.357.000 (dots group thousands).
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False  # counts use |intcomma; years must never read 2.008
 FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and uploaded files -------------------------------------------------

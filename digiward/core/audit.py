@@ -75,3 +75,36 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def audit_bulk(
+    *,
+    action: AuditAction | str,
+    commune: Commune | None,
+    entries: Iterable[tuple[str, str, str, Mapping[str, Any]]],
+    note: str = "",
+) -> int:
+    """Append many events at once (an import's changes): (type, id, repr, changes) each."""
+    origin = current_origin()
+    who = origin.user
+    label = (who.get_full_name() if who is not None else origin.label)[:150]
+    events = [
+        AuditEvent(
+            actor=who,
+            actor_label=label,
+            commune=commune,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            changes=dict(changes),
+            note=note,
+            source=origin.source,
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent,
+            path=origin.path,
+        )
+        for object_type, object_id, object_repr, changes in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)

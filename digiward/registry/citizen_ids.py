@@ -122,7 +122,7 @@ def normalize(raw: str | int | float) -> str:
         raise CitizenIdError(_("A citizen ID has only digits."))
     # Every province code starts with 0, so a 12-digit ID starts with 0 or 00: an
     # Excel number cell keeps 10 or 11 of its digits.
-    if len(text) in (10, 11):
+    if len(text) in (10, 11) and not text.startswith("0"):
         text = text.zfill(12)
     return text
 
@@ -160,8 +160,8 @@ def consistency_warnings(
     """Mismatches between the ID and what the list says: warnings, not errors
     (the list may be wrong, or the person may have a late-registered birth)."""
     warnings = []
-    sex_labels = {MALE: _("male"), FEMALE: _("female")}
     if sex and sex != parsed.sex:
+        sex_labels = {MALE: _("male"), FEMALE: _("female")}
         warnings.append(
             _("The citizen ID says %(id_sex)s but the sex given is %(sex)s.")
             % {"id_sex": sex_labels[parsed.sex], "sex": sex_labels.get(sex, sex)}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import CommuneOwned, CommuneQuerySet
 from digiward.core.text import fold
-from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource
+from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource, SmartphoneOwnership
 
 ELDERLY_AGE = 60  # Law on the Elderly 2009, Art. 2: citizens aged 60 and over
 
@@ -333,3 +333,10 @@ class Milestone(CommuneOwned):
     @property
     def rung(self) -> int:
         return RUNG[self.kind]
+
+    @property
+    def detail_label(self) -> str:
+        """The detail in words (a smartphone's ownership is stored as a code)."""
+        if self.kind == MilestoneKind.HAS_SMARTPHONE and self.detail in SmartphoneOwnership.values:
+            return str(SmartphoneOwnership(self.detail).label)
+        return self.detail

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from digiward.core.models import Commune
-from digiward.registry.journey import RUNG, MilestoneKind
-from digiward.registry.models import ELDERLY_AGE, Household, PovertyStatus, Resident
+from digiward.core.phones import PhoneError, parse_phone
+from digiward.core.text import fold
+from digiward.registry.citizen_ids import CitizenIdError, normalize
+from digiward.registry.identity import citizen_id_hash
+from digiward.registry.journey import LADDER, RUNG, TOP_RUNG, MilestoneKind
+from digiward.registry.models import (
+    ELDERLY_AGE,
+    Household,
+    PovertyStatus,
+    Resident,
+    ResidentStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -53,3 +66,165 @@ def registry_counts(commune: Commune) -> RegistryCounts:
         with_vneid_level2=residents["vneid2"],
         independent=residents["independent"],
     )
+
+
+# ---- Search ---------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"[\s.\-+()]")
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    residents: list[Resident]
+    page: int
+    has_next: bool
+    kind: str  # how the query was understood: name, citizen_id, phone, household_code
+
+
+def resident_search(
+    commune: Commune,
+    query: str,
+    *,
+    page: int = 1,
+    page_size: int = 25,
+    include_inactive: bool = False,
+) -> SearchPage:
+    """Find residents by name (any case, with or without diacritics), citizen ID, phone
+    or household code. Fetches one row more than the page instead of counting matches,
+    so a search stays a single indexed query on 100,000 residents."""
+    residents: QuerySet[Resident] = Resident.objects.for_commune(commune)
+    if not include_inactive:
+        residents = residents.filter(status=ResidentStatus.ACTIVE)
+    query = query.strip()
+    digits = _DIGITS.sub("", query)
+    kind = "name"
+    if digits.isdigit() and len(digits) >= 9:
+        numbers = _number_matches(residents, digits)
+        residents, kind = numbers
+    elif query:
+        code_match = residents.filter(household__code__iexact=query.replace(" ", ""))
+        if code_match.exists():
+            residents, kind = code_match, "household_code"
+        else:
+            tokens = fold(query).split()
+            for token in tokens:
+                residents = residents.filter(name_folded__contains=token)
+            folded = " ".join(tokens)
+            residents = residents.annotate(
+                rank=Case(
+                    When(name_folded=folded, then=Value(0)),
+                    When(name_folded__endswith=" " + folded, then=Value(1)),
+                    When(name_folded__startswith=folded, then=Value(2)),
+                    default=Value(3),
+                )
+            ).order_by("rank", "name_folded", "pk")
+    start = (page - 1) * page_size
+    found = list(
+        residents.select_related("household", "household__area")[start : start + page_size + 1]
+    )
+    return SearchPage(
+        residents=found[:page_size], page=page, has_next=len(found) > page_size, kind=kind
+    )
+
+
+def _number_matches(residents: QuerySet[Resident], digits: str) -> tuple[QuerySet[Resident], str]:
+    if len(digits) in (10, 11, 12) and (len(digits) == 12 or not digits.startswith(("0", "84"))):
+        try:
+            number = normalize(digits)
+        except CitizenIdError:
+            number = ""
+        if len(number) == 12:
+            return residents.filter(citizen_id_hash=citizen_id_hash(number)), "citizen_id"
+    try:
+        phone = parse_phone(digits)
+    except PhoneError:
+        return residents.none(), "phone"
+    return residents.filter(phone=phone.national), "phone"
+
+
+# ---- The ward's journey --------------------------------------------------------------------
+
+AGE_BANDS: dict[str, tuple[int, int]] = {
+    "0-17": (0, 17),
+    "18-39": (18, 39),
+    "40-59": (40, 59),
+    "60-74": (60, 74),
+    "75+": (75, 200),
+}
+VULNERABILITIES = ("lives_alone", "chronic_illness", "disability", "limited_mobility")
+
+
+@dataclass(frozen=True)
+class JourneyFilters:
+    area_id: int | None = None
+    age_band: str | None = None
+    vulnerability: str | None = None
+    poverty_status: str | None = None
+
+
+def filtered_residents(commune: Commune, filters: JourneyFilters) -> QuerySet[Resident]:
+    residents = Resident.objects.for_commune(commune).active()
+    if filters.area_id:
+        residents = residents.filter(household__area_id=filters.area_id)
+    if filters.poverty_status:
+        residents = residents.filter(household__poverty_status=filters.poverty_status)
+    if filters.vulnerability in VULNERABILITIES:
+        residents = residents.filter(**{filters.vulnerability: True})
+    if filters.age_band in AGE_BANDS:
+        low, high = AGE_BANDS[filters.age_band]
+        year = timezone.localdate().year
+        residents = residents.filter(birth_year__gte=year - high, birth_year__lte=year - low)
+    return residents
+
+
+@dataclass(frozen=True)
+class Rung:
+    number: int
+    kind: str | None  # None for rung 0 (no milestone yet)
+    label: str
+    count: int
+    percent: float
+
+
+def journey_distribution(commune: Commune, filters: JourneyFilters) -> tuple[list[Rung], int]:
+    """How many residents stand on each rung (the highest milestone reached), one query."""
+    counts = dict(
+        filtered_residents(commune, filters)
+        .values_list("journey_rung")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    total = sum(counts.values())
+    rungs = [
+        Rung(
+            0, None, str(_("No milestone yet")), counts.get(0, 0), _percent(counts.get(0, 0), total)
+        )
+    ]
+    for kind in LADDER:
+        number = RUNG[kind.value]
+        rungs.append(
+            Rung(
+                number,
+                kind.value,
+                str(kind.label),
+                counts.get(number, 0),
+                _percent(counts.get(number, 0), total),
+            )
+        )
+    return rungs, total
+
+
+def stuck_residents(commune: Commune, filters: JourneyFilters, *, days: int) -> QuerySet[Resident]:
+    """Residents below the top rung whose last progress is older than `days` (or never)."""
+    since = timezone.localdate() - timedelta(days=days)
+    return (
+        filtered_residents(commune, filters)
+        .filter(journey_rung__lt=TOP_RUNG)
+        .filter(Q(journey_last_on__lt=since) | Q(journey_last_on__isnull=True))
+        .select_related("household", "household__area")
+        .order_by(F("journey_last_on").asc(nulls_first=True), "name_folded")
+    )
+
+
+def _percent(part: int, total: int) -> float:
+    return round(100 * part / total, 1) if total else 0.0

@@ -7,12 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from digiward.core.access import Access
+from digiward.core.audit import audit_record, diff, snapshot
 from digiward.core.chunks import chunked
-from digiward.core.models import Commune, User
-from digiward.registry.journey import RUNG, MilestoneSource
-from digiward.registry.models import Milestone, Resident
+from digiward.core.errors import DomainError
+from digiward.core.models import AuditAction, Commune, User
+from digiward.core.permissions import Perm
+from digiward.registry.identity import protect_citizen_id, reveal_citizen_id
+from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource
+from digiward.registry.models import Household, HouseholdMove, Milestone, Resident
 
 
 @dataclass(frozen=True)
@@ -86,3 +93,205 @@ def journey_refresh(*, resident_ids: Iterable[int]) -> None:
                 resident.journey_rung, resident.journey_last_on = rung, last
                 changed.append(resident)
         Resident.objects.bulk_update(changed, ["journey_rung", "journey_last_on"], batch_size=1000)
+
+
+# ---- Single-record actions (views, API, other apps) -------------------------------------
+
+
+class MilestoneAlreadyRecorded(DomainError):
+    pass
+
+
+@transaction.atomic
+def milestone_record(
+    *,
+    acting_user: User | None,
+    resident: Resident,
+    kind: MilestoneKind | str,
+    achieved_on: date,
+    source: MilestoneSource | str,
+    source_ref: str = "",
+    detail: str = "",
+) -> Milestone | None:
+    """Record that `resident` reached a step of the digital journey.
+
+    The one entry point for every app (help sessions, donations, classes, home
+    visits). Recording a step already reached returns None and changes nothing: the
+    first date stands. The resident's journey position is refreshed from the events.
+    """
+    if kind not in RUNG:
+        raise DomainError(_("Unknown milestone."))
+    if achieved_on > timezone.localdate():
+        raise DomainError(_("A milestone cannot be reached in the future."), field="achieved_on")
+    if resident.birth_date and achieved_on < resident.birth_date:
+        raise DomainError(_("This date is before the person was born."), field="achieved_on")
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if Milestone.objects.filter(resident=locked, kind=kind).exists():
+        return None
+    milestone = Milestone.objects.create(
+        commune_id=locked.commune_id,
+        resident=locked,
+        kind=kind,
+        achieved_on=achieved_on,
+        source=source,
+        source_ref=source_ref[:80],
+        detail=detail[:200],
+        recorded_by=acting_user,
+    )
+    journey_refresh(resident_ids=[locked.pk])
+    audit_record(
+        action=AuditAction.CREATE,
+        commune=locked.commune,
+        obj=milestone,
+        object_repr=f"{locked.full_name}: {milestone.get_kind_display()}",
+        changes={"kind": [None, str(kind)], "achieved_on": [None, achieved_on.isoformat()]},
+        actor=acting_user,
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, access: Access, milestone: Milestone, reason: str) -> None:
+    """Undo a milestone recorded by mistake (kept in the audit log with the reason)."""
+    access.require(Perm.EDIT_REGISTRY)
+    if not reason.strip():
+        raise DomainError(_("Say why the milestone is removed."), field="reason")
+    resident_id = milestone.resident_id
+    audit_record(
+        action=AuditAction.DELETE,
+        commune=access.commune,
+        obj=milestone,
+        changes={
+            "kind": [milestone.kind, None],
+            "achieved_on": [milestone.achieved_on.isoformat(), None],
+        },
+        note=reason,
+    )
+    milestone.delete()
+    journey_refresh(resident_ids=[resident_id])
+
+
+def citizen_id_reveal(*, access: Access, resident: Resident) -> str:
+    """The full citizen ID, for roles that need it; every look is in the audit log."""
+    access.require(Perm.VIEW_FULL_CITIZEN_ID)
+    if not resident.citizen_id_encrypted:
+        return ""
+    audit_record(action=AuditAction.VIEW_SENSITIVE, commune=access.commune, obj=resident)
+    return reveal_citizen_id(resident.citizen_id_encrypted)
+
+
+HOUSEHOLD_AUDIT_FIELDS = (
+    "code",
+    "area_id",
+    "house_number",
+    "street",
+    "address_detail",
+    "latitude",
+    "longitude",
+    "poverty_status",
+    "poverty_year",
+    "particularly_disadvantaged",
+    "head_id",
+)
+RESIDENT_AUDIT_FIELDS = (
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "citizen_id_hash",
+    "phone",
+    "relation_to_head",
+    "lives_alone",
+    "chronic_illness",
+    "disability",
+    "limited_mobility",
+    "consent_on",
+    "consent_scope",
+    "notes",
+    "household_id",
+    "status",
+)
+
+
+@transaction.atomic
+def household_save(*, access: Access, household: Household) -> Household:
+    """Create or change a household (from a validated form)."""
+    access.require(Perm.EDIT_REGISTRY)
+    if household.commune_id != access.commune.pk:
+        raise DomainError(_("This household belongs to another commune."))
+    creating = household.pk is None
+    before = (
+        {} if creating else snapshot(Household.objects.get(pk=household.pk), HOUSEHOLD_AUDIT_FIELDS)
+    )
+    household.full_clean()
+    household.save()
+    changes = diff(before, snapshot(household, HOUSEHOLD_AUDIT_FIELDS))
+    if creating or changes:
+        audit_record(
+            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+            commune=access.commune,
+            obj=household,
+            changes=changes,
+        )
+    return household
+
+
+@transaction.atomic
+def resident_save(
+    *,
+    access: Access,
+    resident: Resident,
+    citizen_id: str | None = None,
+    consent_given: bool = False,
+) -> Resident:
+    """Create or change a resident. `citizen_id`: a new, already validated number; "" clears it."""
+    access.require(Perm.EDIT_REGISTRY)
+    if (
+        resident.commune_id != access.commune.pk
+        or resident.household.commune_id != access.commune.pk
+    ):
+        raise DomainError(_("This person or household belongs to another commune."))
+    creating = resident.pk is None
+    previous = None if creating else Resident.objects.select_for_update().get(pk=resident.pk)
+    before = {} if previous is None else snapshot(previous, RESIDENT_AUDIT_FIELDS)
+    if citizen_id is not None:
+        if citizen_id:
+            stored = protect_citizen_id(citizen_id)
+            resident.citizen_id_encrypted = stored.encrypted
+            resident.citizen_id_hash = stored.hash
+            resident.citizen_id_masked = stored.masked
+        else:
+            resident.citizen_id_encrypted, resident.citizen_id_hash, resident.citizen_id_masked = (
+                "",
+                None,
+                "",
+            )
+    if consent_given and resident.consent_on is None:
+        resident.consent_on = timezone.localdate()
+        resident.consent_by = access.user
+    if previous is not None and previous.household_id != resident.household_id:
+        HouseholdMove.objects.create(
+            resident=resident,
+            from_household_id=previous.household_id,
+            to_household_id=resident.household_id,
+            moved_on=timezone.localdate(),
+            recorded_by=access.user,
+        )
+    if previous is not None and previous.status != resident.status:
+        resident.status_changed_on = timezone.localdate()
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        raise DomainError(
+            _("Another resident of this commune has this citizen ID."), field="citizen_id"
+        ) from None
+    changes = diff(before, snapshot(resident, RESIDENT_AUDIT_FIELDS))
+    if creating or changes:
+        audit_record(
+            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+            commune=access.commune,
+            obj=resident,
+            changes=changes,
+        )
+    return resident

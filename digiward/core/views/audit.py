@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.filters import AuditEventFilter
 from digiward.core.jobs import job_start
-from digiward.core.selectors import commune_audit_events
 from digiward.core.permissions import Perm
+from digiward.core.selectors import commune_audit_events
 from digiward.core.tasks import export_audit_log
 
 PAGE_SIZE = 50
