@@ -340,3 +340,37 @@ class Milestone(CommuneOwned):
         if self.kind == MilestoneKind.HAS_SMARTPHONE and self.detail in SmartphoneOwnership.values:
             return str(SmartphoneOwnership(self.detail).label)
         return self.detail
+
+
+class PovertyStandard(models.Model):
+    """A national multidimensional poverty standard and the years it applies to.
+
+    Dated configuration, not constants: Decree 07/2021/NĐ-CP applies to 2022–2026
+    (Decree 351/2025/NĐ-CP keeps it for all of 2026) and Decree 351/2025/NĐ-CP from
+    2027. A new decree is one more row (Django admin), not a code change.
+    Incomes are VND per person per month; a household is poor when its income is at
+    or below the line and it lacks at least `min_deprivations` basic services,
+    near-poor when below the line with fewer deprivations.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    rural_income_line = models.PositiveIntegerField(_("income line, rural (VND)"))
+    urban_income_line = models.PositiveIntegerField(_("income line, urban (VND)"))
+    rural_average_living_line = models.PositiveIntegerField(null=True, blank=True)
+    urban_average_living_line = models.PositiveIntegerField(null=True, blank=True)
+    min_deprivations = models.PositiveSmallIntegerField(default=3)
+    source = models.URLField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("poverty standard")
+        verbose_name_plural = _("poverty standards")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.legal_basis})"
+
+    def applies_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -19,6 +19,7 @@ from digiward.registry.journey import LADDER, RUNG, TOP_RUNG, MilestoneKind
 from digiward.registry.models import (
     ELDERLY_AGE,
     Household,
+    PovertyStandard,
     PovertyStatus,
     Resident,
     ResidentStatus,
@@ -228,3 +229,14 @@ def stuck_residents(commune: Commune, filters: JourneyFilters, *, days: int) -> 
 
 def _percent(part: int, total: int) -> float:
     return round(100 * part / total, 1) if total else 0.0
+
+
+def poverty_standard_for(year: int | None) -> PovertyStandard | None:
+    """The standard a classification certified in `year` was judged against."""
+    if year is None:
+        return None
+    middle = date(year, 7, 1)
+    for standard in PovertyStandard.objects.all():
+        if standard.applies_on(middle):
+            return standard
+    return None

@@ -117,3 +117,17 @@ def test_a_volunteer_cannot_edit_and_another_commune_is_refused(
     stranger = ResidentFactory(commune=other_commune)
     with pytest.raises(DomainError):
         resident_save(access=access_for(officer, commune), resident=stranger)
+
+
+def test_poverty_standards_are_dated_configuration():
+    from digiward.registry.selectors import poverty_standard_for
+
+    assert poverty_standard_for(2025).legal_basis == "Nghị định 07/2021/NĐ-CP"
+    assert poverty_standard_for(2026).urban_income_line == 2_000_000  # 2026 still uses Decree 07
+    standard_2027 = poverty_standard_for(2027)
+    assert standard_2027.legal_basis == "Nghị định 351/2025/NĐ-CP"
+    assert (standard_2027.rural_income_line, standard_2027.urban_income_line) == (
+        2_200_000,
+        2_800_000,
+    )
+    assert poverty_standard_for(2040) is None

@@ -22,7 +22,7 @@ from digiward.registry import services
 from digiward.registry.forms import HouseholdForm, MilestoneForm, ResidentForm, ResidentStatusForm
 from digiward.registry.journey import LADDER, NEXT_STEP_HINTS, RUNG, next_step
 from digiward.registry.models import Area, Household, Milestone, PovertyStatus, Resident
-from digiward.registry.selectors import resident_search
+from digiward.registry.selectors import poverty_standard_for, resident_search
 
 
 def _audit_list(request: CommuneRequest, object_type: str, description: str) -> None:
@@ -94,9 +94,12 @@ def household_detail(request: CommuneRequest, pk: int) -> HttpResponse:
     )
     residents = household.residents.order_by("status", "-relation_to_head", "birth_year")
     audit_record(action=AuditAction.VIEW, commune=request.access.commune, obj=household)
-    return render(
-        request, "registry/household_detail.html", {"household": household, "residents": residents}
+    standard = (
+        poverty_standard_for(household.poverty_year) if household.is_poor_or_near_poor else None
     )
+    urban = request.access.commune.kind != "commune"  # wards and special zones count as urban
+    context = {"household": household, "residents": residents, "standard": standard, "urban": urban}
+    return render(request, "registry/household_detail.html", context)
 
 
 @commune_required(Perm.EDIT_REGISTRY)
