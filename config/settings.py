@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "csp",
     "digiward.core",
     "digiward.registry",
+    "digiward.procedures",
+    "digiward.homecare",
+    "digiward.public",
     "digiward.reports",
     "digiward.demo",
 ]
@@ -325,8 +328,13 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+
+# The commune the public pages (guides, help at home) serve, by official code.
+DIGIWARD_PUBLIC_COMMUNE = env.str("DIGIWARD_PUBLIC_COMMUNE", "" if PRODUCTION else "31135")
 
 # AGPL-3.0 §13: users of the site are offered its source. Point this at the code you run.
 DIGIWARD_SOURCE_URL = env.str("DIGIWARD_SOURCE_URL", "")

@@ -7,13 +7,14 @@ from django.views.i18n import set_language
 
 from digiward.core.views.auth import SignInView
 from digiward.core.views.pages import healthz
-from digiward.reports.views import root
 
 urlpatterns = [
-    path("", root, name="root"),
+    path("", include("digiward.public.urls")),
     path("app/", include("digiward.reports.urls")),
     path("app/", include("digiward.core.urls")),
     path("app/registry/", include("digiward.registry.urls")),
+    path("app/procedures/", include("digiward.procedures.urls")),
+    path("app/home-support/", include("digiward.homecare.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

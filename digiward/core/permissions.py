@@ -27,6 +27,11 @@ class Perm(StrEnum):
     EXPORT_REGISTRY = "export_registry"
     VIEW_FULL_CITIZEN_ID = "view_full_citizen_id"
     RECORD_MILESTONE = "record_milestone"
+    # Procedure catalog and guides
+    MANAGE_PROCEDURES = "manage_procedures"
+    # Home support
+    VIEW_HOME_SUPPORT = "view_home_support"
+    MANAGE_HOME_SUPPORT = "manage_home_support"
     # Aggregates only: counts and charts, no personal data
     VIEW_STATISTICS = "view_statistics"
 
@@ -44,6 +49,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.EXPORT_REGISTRY,
             Perm.VIEW_FULL_CITIZEN_ID,
             Perm.VIEW_STATISTICS,
+            Perm.VIEW_HOME_SUPPORT,
+            Perm.MANAGE_HOME_SUPPORT,
             *_READ_REGISTRY,
         }
     ),

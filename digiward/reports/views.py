@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.permissions import Perm
 from digiward.reports.selectors import home_summary
-
-
-def root(request: HttpRequest) -> HttpResponse:
-    """The site root: staff go to their home page, everyone else to sign in."""
-    if request.user.is_authenticated:
-        return redirect("reports:home")
-    return redirect("login")
 
 
 @commune_required(Perm.VIEW_HOME)

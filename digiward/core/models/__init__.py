@@ -5,6 +5,7 @@ from digiward.core.models.audit import AuditAction, AuditEvent
 from digiward.core.models.calendar import CalendarOverride
 from digiward.core.models.jobs import Job, JobStatus
 from digiward.core.models.outbox import OutboxMessage, OutboxStatus
+from digiward.core.models.ratelimit import RateCounter
 from digiward.core.models.tenancy import (
     Commune,
     CommuneKind,
@@ -27,6 +28,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Province",
+    "RateCounter",
     "Role",
     "User",
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -34,3 +37,13 @@ def vnd(amount: int | None) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+@register.filter
+def screen_words(text: str) -> SafeString:
+    """Guide text: the words shown on the phone's screen are written **like this**."""
+    escaped = str(escape(text))
+    return mark_safe(_BOLD.sub(r"<strong>\1</strong>", escaped))  # noqa: S308 (input escaped first)

@@ -1,0 +1,120 @@
+"""Search over the procedure catalog that fits Vietnamese users.
+
+"dang ky khai sinh", "lam giay khai sinh cho con" and "kich hoat vneid" must all find
+the right entry: folded text (no case, no diacritics, đ = d), an inverted index over
+names, keywords (synonyms, colloquial phrasing) and summaries, IDF weighting, a bonus
+when a whole keyword phrase appears, and typo tolerance of one wrong letter (one
+insertion, deletion, substitution or swap of neighbours, found with RapidFuzz over the
+vocabulary). Pure: built from plain documents, so it is tested without a database and
+kept in memory per process (2,000 procedures: well under a millisecond per query).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from digiward.core.text import fold
+
+NAME_WEIGHT = 3.0
+KEYWORD_WEIGHT = 2.0
+TEXT_WEIGHT = 1.0
+TYPO_FACTOR = 0.7
+PREFIX_FACTOR = 0.8
+PHRASE_BONUS = 6.0
+EXACT_NAME_BONUS = 10.0
+MIN_TYPO_LENGTH = 4  # "an" → "anh" is not a typo worth guessing
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    name: str
+    keywords: tuple[str, ...] = ()
+    text: str = ""
+
+
+class SearchIndex:
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.phrases: dict[int, list[str]] = {}
+        self.names: dict[int, str] = {}
+        count = 0
+        for doc in documents:
+            count += 1
+            name = fold(doc.name)
+            self.names[doc.id] = name
+            phrases = [name, *(fold(k) for k in doc.keywords if k)]
+            self.phrases[doc.id] = [p for p in phrases if len(p) >= 3]
+            for field_text, weight in (
+                (name, NAME_WEIGHT),
+                (" ".join(phrases[1:]), KEYWORD_WEIGHT),
+                (fold(doc.text), TEXT_WEIGHT),
+            ):
+                for token in set(field_text.split()):
+                    current = self.postings[token].get(doc.id, 0.0)
+                    self.postings[token][doc.id] = max(current, weight)
+        self.size = count
+        self.vocabulary = sorted(self.postings)
+        self.idf = {t: math.log(1 + count / len(p)) for t, p in self.postings.items()}
+
+    def _variants(self, token: str, *, last: bool) -> list[tuple[str, float]]:
+        """Vocabulary terms matching a query token: itself, a one-letter typo, or (last word
+        being typed) a longer word it starts."""
+        found: dict[str, float] = {}
+        if token in self.postings:
+            found[token] = 1.0
+        if len(token) >= MIN_TYPO_LENGTH:
+            for term, _distance, _index in process.extract(
+                token, self.vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=12
+            ):
+                found.setdefault(term, TYPO_FACTOR)
+        if last and len(token) >= 2:
+            start = bisect.bisect_left(self.vocabulary, token)
+            for term in self.vocabulary[start : start + 50]:
+                if not term.startswith(token):
+                    break
+                if term != token:
+                    found.setdefault(term, PREFIX_FACTOR)
+        return list(found.items())
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[int, float]]:
+        folded = fold(query)
+        tokens = folded.split()
+        if not tokens:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
+        for position, token in enumerate(tokens):
+            best: dict[int, float] = {}
+            for term, factor in self._variants(token, last=position == len(tokens) - 1):
+                idf = self.idf[term]
+                for doc_id, weight in self.postings[term].items():
+                    value = idf * weight * factor
+                    if value > best.get(doc_id, 0.0):
+                        best[doc_id] = value
+            for doc_id, value in best.items():
+                scores[doc_id] += value
+                matched[doc_id] += 1
+        for doc_id in scores:
+            # Most words of the question should be found; a whole phrase found is best,
+            # and the entry whose name is exactly the question beats longer names that
+            # contain it ("Đăng ký khai sinh" before "Liên thông đăng ký khai sinh, …").
+            scores[doc_id] *= 0.5 + 0.5 * matched[doc_id] / len(tokens)
+            if any(
+                phrase in folded or (len(folded) >= 4 and folded in phrase)
+                for phrase in self.phrases[doc_id]
+            ):
+                scores[doc_id] += PHRASE_BONUS
+            name = self.names[doc_id]
+            if name == folded:
+                scores[doc_id] += EXACT_NAME_BONUS
+            scores[doc_id] /= 1 + 0.02 * len(name.split())
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], self.names[item[0]]))
+        return ranked[:limit]

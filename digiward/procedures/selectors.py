@@ -1,0 +1,149 @@
+"""Reading the catalog: the in-memory search index, the desk's short list, guides."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Prefetch
+
+from digiward.core.models import Commune
+from digiward.procedures.models import CommuneProcedureNote, Guide, GuideVersion, Procedure
+from digiward.procedures.search import Document, SearchIndex
+
+# How long a process trusts its index before checking whether the catalog changed.
+INDEX_RECHECK_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    procedure: Procedure
+    guide_slug: str | None
+    score: float
+
+
+class _IndexCache:
+    """One index per process, rebuilt when the catalog's version changes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: tuple[object, ...] | None = None
+        self.checked_at = 0.0
+        self.index: SearchIndex | None = None
+        self.procedures: dict[int, Procedure] = {}
+        self.guides: dict[int, str] = {}
+
+    def current(self) -> tuple[SearchIndex, dict[int, Procedure], dict[int, str]]:
+        now = time.monotonic()
+        if self.index is None or now - self.checked_at > INDEX_RECHECK_SECONDS:
+            with self.lock:
+                version = _catalog_version()
+                if version != self.version or self.index is None:
+                    self._build()
+                    self.version = version
+                self.checked_at = now
+        assert self.index is not None
+        return self.index, self.procedures, self.guides
+
+    def _build(self) -> None:
+        procedures = list(
+            Procedure.objects.published().only(
+                "id",
+                "commune_id",
+                "slug",
+                "name",
+                "name_en",
+                "summary",
+                "summary_en",
+                "keywords",
+                "code",
+                "field",
+                "online_level",
+                "popularity",
+            )
+        )
+        self.procedures = {p.pk: p for p in procedures}
+        self.guides = {}
+        for procedure_id, slug in (
+            Guide.objects.filter(current__isnull=False)
+            .order_by("slug")
+            .values_list("procedure_id", "slug")
+        ):
+            self.guides.setdefault(procedure_id, slug)
+        self.index = SearchIndex(
+            Document(
+                id=p.pk,
+                name=p.name,
+                keywords=(p.name_en, *p.keywords, p.code),
+                text=f"{p.summary} {p.summary_en}",
+            )
+            for p in procedures
+        )
+
+    def reset(self) -> None:
+        with self.lock:
+            self.index, self.version = None, None
+
+
+_cache = _IndexCache()
+
+
+def _catalog_version() -> tuple[object, ...]:
+    procedures = Procedure.objects.aggregate(changed=Max("updated_at"), count=Count("id"))
+    guides = GuideVersion.objects.aggregate(last=Max("id"))
+    return (procedures["changed"], procedures["count"], guides["last"])
+
+
+def reset_search_index() -> None:
+    _cache.reset()
+
+
+def search_procedures(query: str, *, commune: Commune | None, limit: int = 20) -> list[Hit]:
+    """Ranked catalog search; a commune sees the national catalog and its own entries."""
+    index, procedures, guides = _cache.current()
+    hits = []
+    for procedure_id, score in index.search(query, limit=limit * 2):
+        procedure = procedures[procedure_id]
+        if procedure.commune_id not in (None, commune.pk if commune else None):
+            continue
+        hits.append(Hit(procedure, guides.get(procedure_id), score))
+        if len(hits) == limit:
+            break
+    return hits
+
+
+def shortlist(commune: Commune | None, *, limit: int = 8) -> list[Procedure]:
+    """The most common procedures first: the desk's and the public home page's short list."""
+    return list(
+        Procedure.objects.published()
+        .visible_in(commune)
+        .prefetch_related(Prefetch("guides", queryset=Guide.objects.filter(current__isnull=False)))
+        .order_by("-popularity", "name")[:limit]
+    )
+
+
+def guide_with_procedure(slug: str, commune: Commune | None) -> Guide | None:
+    guide = (
+        Guide.objects.select_related("current", "procedure")
+        .filter(slug=slug, current__isnull=False, procedure__is_published=True)
+        .first()
+    )
+    if guide is None or guide.procedure.commune_id not in (None, commune.pk if commune else None):
+        return None
+    return guide
+
+
+def commune_note(procedure: Procedure, commune: Commune | None) -> CommuneProcedureNote | None:
+    if commune is None:
+        return None
+    return CommuneProcedureNote.objects.filter(procedure=procedure, commune=commune).first()
+
+
+def procedures_for_staff(commune: Commune) -> list[Procedure]:
+    notes = CommuneProcedureNote.objects.filter(commune=commune)
+    return list(
+        Procedure.objects.visible_in(commune)
+        .prefetch_related(Prefetch("commune_notes", queryset=notes, to_attr="my_notes"), "guides")
+        .order_by("field", "name")
+    )

@@ -1,0 +1,233 @@
+"""Catalog actions: loading the seed catalog, revising guides, commune notes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from digiward.core.access import Access
+from digiward.core.audit import audit_record
+from digiward.core.errors import DomainError
+from digiward.core.models import AuditAction, User
+from digiward.core.permissions import Perm
+from digiward.procedures.models import (
+    CommuneProcedureNote,
+    Guide,
+    GuideVersion,
+    OnlineLevel,
+    Place,
+    Procedure,
+    ProcedureField,
+)
+
+SEED = Path(__file__).resolve().parent / "seed" / "catalog.json"
+PROCEDURE_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "field",
+    "online_level",
+    "agency",
+    "agency_en",
+    "home_support_possible",
+    "fee_text",
+    "fee_text_en",
+    "fee_vnd",
+    "time_limit_text",
+    "time_limit_text_en",
+    "time_limit_working_days",
+    "legal_basis",
+    "documents",
+    "documents_en",
+    "keywords",
+    "summary",
+    "summary_en",
+    "facts",
+)
+# The desk's short list before any use is counted: what people come for most often.
+STARTING_POPULARITY = {
+    "dang-ky-khai-sinh": 100,
+    "vneid-dang-ky-muc-1": 95,
+    "vneid-dang-ky-muc-2": 90,
+    "chung-thuc-ban-sao-tu-ban-chinh": 85,
+    "thong-bao-luu-tru": 80,
+    "tro-cap-huu-tri-xa-hoi": 75,
+    "vneid-quen-mat-khau": 70,
+    "phong-tranh-lua-dao-otp": 65,
+    "chung-thuc-chu-ky": 60,
+    "dang-ky-khai-tu": 55,
+}
+GUIDE_FIELDS = (
+    "title",
+    "title_en",
+    "audience",
+    "steps",
+    "common_mistakes",
+    "common_mistakes_en",
+    "what_to_bring",
+    "what_to_bring_en",
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    created: int
+    updated: int
+    guide_versions: int
+
+
+class CatalogError(ValueError):
+    pass
+
+
+def _check(entry: dict[str, Any]) -> None:
+    slug = entry.get("slug", "?")
+    if entry.get("field") not in ProcedureField.values:
+        raise CatalogError(f"{slug}: unknown field {entry.get('field')!r}")
+    if entry.get("online_level") not in OnlineLevel.values:
+        raise CatalogError(f"{slug}: unknown online level {entry.get('online_level')!r}")
+    unknown = set(entry.get("where", [])) - set(Place.values)
+    if unknown:
+        raise CatalogError(f"{slug}: unknown places {sorted(unknown)}")
+    steps = entry.get("guide", {}).get("steps", [])
+    if not 1 <= len(steps) <= 20:
+        raise CatalogError(f"{slug}: a guide needs 1 to 20 steps")
+
+
+@transaction.atomic
+def catalog_load(path: Path = SEED) -> LoadResult:
+    """Create or update the national catalog from a JSON file. Idempotent: a guide gets
+    a new version only when its content changed."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    created = updated = versions = 0
+    for entry in data["procedures"]:
+        _check(entry)
+        values = {name: entry.get(name) for name in PROCEDURE_FIELDS}
+        values["code"] = values["code"] or ""
+        values["places"] = entry.get("where", [])
+        for name in ("legal_basis", "documents", "documents_en", "keywords", "facts"):
+            values[name] = values[name] or []
+        procedure = Procedure.objects.filter(commune__isnull=True, slug=entry["slug"]).first()
+        if procedure is None:
+            procedure = Procedure.objects.create(
+                commune=None,
+                slug=entry["slug"],
+                popularity=STARTING_POPULARITY.get(entry["slug"], 0),
+                **values,
+            )
+            created += 1
+        elif any(getattr(procedure, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(procedure, key, value)
+            procedure.save()
+            updated += 1
+        if entry.get("guide"):
+            guide, _created = Guide.objects.get_or_create(procedure=procedure, slug=entry["slug"])
+            if (
+                guide_revise(
+                    guide=guide, content=entry["guide"], author=None, change_note="catalog"
+                )
+                is not None
+            ):
+                versions += 1
+    return LoadResult(created, updated, versions)
+
+
+def _normalise(content: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {
+        name: content.get(name) or ([] if name not in ("title", "title_en", "audience") else "")
+        for name in GUIDE_FIELDS
+    }
+    clean["steps"] = [
+        {
+            "text": str(step.get("text", "")).strip(),
+            "text_en": str(step.get("text_en", "")).strip(),
+            "image": step.get("image", ""),
+        }
+        for step in clean["steps"]
+        if str(step.get("text", "")).strip()
+    ]
+    return clean
+
+
+@transaction.atomic
+def guide_revise(
+    *, guide: Guide, content: dict[str, Any], author: User | None, change_note: str = ""
+) -> GuideVersion | None:
+    """Add a version to a guide if the content differs from the current one.
+    Old versions are kept; returns None when nothing changed."""
+    clean = _normalise(content)
+    if not clean["title"] or not clean["steps"]:
+        raise DomainError(_("A guide needs a title and at least one step."))
+    locked = Guide.objects.select_for_update().get(pk=guide.pk)
+    current = locked.current
+    if current is not None and all(getattr(current, name) == clean[name] for name in GUIDE_FIELDS):
+        return None
+    number = (current.number if current else 0) + 1
+    version = GuideVersion.objects.create(
+        guide=locked, number=number, change_note=change_note[:300], created_by=author, **clean
+    )
+    locked.current = version
+    locked.save(update_fields=["current"])
+    guide.current = version
+    return version
+
+
+def can_edit(access: Access, procedure: Procedure) -> bool:
+    """A commune edits its own procedures and guides; the national catalog is shared and
+    changes only through the catalog file or a system administrator."""
+    if not access.has(Perm.MANAGE_PROCEDURES):
+        return False
+    return procedure.commune_id == access.commune.pk or access.user.is_superuser
+
+
+@transaction.atomic
+def guide_edit(
+    *, access: Access, guide: Guide, content: dict[str, Any], change_note: str
+) -> GuideVersion | None:
+    if not can_edit(access, guide.procedure):
+        raise DomainError(
+            _(
+                "The national catalog is shared by every commune: add a note for your commune instead."
+            )
+        )
+    version = guide_revise(
+        guide=guide, content=content, author=access.user, change_note=change_note
+    )
+    if version is not None:
+        audit_record(
+            action=AuditAction.CHANGE,
+            commune=access.commune,
+            obj=guide,
+            changes={"version": [version.number - 1, version.number]},
+            note=change_note,
+        )
+    return version
+
+
+@transaction.atomic
+def procedure_note_save(
+    *, access: Access, procedure: Procedure, note: str
+) -> CommuneProcedureNote | None:
+    """The commune's own note on a procedure (counter, local fee, hours); empty removes it."""
+    access.require(Perm.MANAGE_PROCEDURES)
+    if procedure.commune_id not in (None, access.commune.pk):
+        raise DomainError(_("This procedure belongs to another commune."))
+    note = note.strip()
+    existing = CommuneProcedureNote.objects.filter(
+        commune=access.commune, procedure=procedure
+    ).first()
+    if not note:
+        if existing:
+            existing.delete()
+        return None
+    if existing is None:
+        existing = CommuneProcedureNote(commune=access.commune, procedure=procedure)
+    existing.note, existing.updated_by = note, access.user
+    existing.save()
+    return existing

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from digiward.procedures import views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("<int:pk>/", views.procedure_detail, name="detail"),
+    path("guides/<slug:slug>/edit/", views.guide_edit, name="guide_edit"),
+    path("guides/<slug:slug>/versions/", views.guide_versions, name="guide_versions"),
+]

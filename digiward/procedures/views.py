@@ -1,0 +1,129 @@
+"""Staff screens of the catalog: find a procedure (the desk), notes, guide versions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from digiward.core.access import CommuneRequest, commune_required
+from digiward.core.errors import DomainError
+from digiward.core.permissions import Perm
+from digiward.procedures import services
+from digiward.procedures.forms import GuideForm, ProcedureNoteForm
+from digiward.procedures.models import Guide, GuideVersion, Procedure
+from digiward.procedures.selectors import commune_note, search_procedures, shortlist
+
+
+def _procedure(request: CommuneRequest, pk: int) -> Procedure:
+    procedure = Procedure.objects.visible_in(request.access.commune).filter(pk=pk).first()
+    if procedure is None:
+        raise Http404
+    return procedure
+
+
+@commune_required(Perm.VIEW_HOME)
+def catalog(request: CommuneRequest) -> HttpResponse:
+    """The same search as the public pages, for volunteers at the desk."""
+    query = request.GET.get("q", "").strip()[:100]
+    commune = request.access.commune
+    hits = search_procedures(query, commune=commune, limit=30) if query else []
+    context = {
+        "query": query,
+        "hits": hits,
+        "popular": [] if query else shortlist(commune, limit=30),
+    }
+    template = (
+        "procedures/partials/_catalog_results.html" if request.htmx else "procedures/catalog.html"
+    )
+    return render(request, template, context)
+
+
+@commune_required(Perm.VIEW_HOME)
+@require_http_methods(["GET", "POST"])
+def procedure_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
+    procedure = _procedure(request, pk)
+    note = commune_note(procedure, request.access.commune)
+    form = ProcedureNoteForm(request.POST or None, initial={"note": note.note if note else ""})
+    if request.method == "POST":
+        request.access.require(Perm.MANAGE_PROCEDURES)
+        if form.is_valid():
+            try:
+                services.procedure_note_save(
+                    access=request.access, procedure=procedure, note=form.cleaned_data["note"]
+                )
+            except DomainError as error:
+                form.add_error("note", error.message)
+            else:
+                messages.success(request, _("Note saved."))
+                return redirect("procedures:detail", pk=procedure.pk)
+    guides = procedure.guides.select_related("current")
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "note": note,
+            "note_form": form,
+            "guides": guides,
+            "can_edit": services.can_edit(request.access, procedure),
+        },
+    )
+
+
+@commune_required(Perm.MANAGE_PROCEDURES)
+@require_http_methods(["GET", "POST"])
+def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
+    guide = get_object_or_404(Guide.objects.select_related("procedure", "current"), slug=slug)
+    if guide.procedure.commune_id not in (None, request.access.commune.pk):
+        raise Http404
+    if not services.can_edit(request.access, guide.procedure):
+        messages.info(
+            request,
+            _(
+                "The national catalog is shared by every commune: add a note for your commune instead."
+            ),
+        )
+        return redirect("procedures:detail", pk=guide.procedure_id)
+    current = guide.current
+    initial = {}
+    if current is not None:
+        initial = {
+            "title": current.title,
+            "audience": current.audience,
+            "steps": "\n".join(step["text"] for step in current.steps),
+            "common_mistakes": "\n".join(current.common_mistakes),
+            "what_to_bring": "\n".join(current.what_to_bring),
+        }
+    form = GuideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.guide_edit(
+                access=request.access,
+                guide=guide,
+                content=form.content(),
+                change_note=form.cleaned_data["change_note"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if version is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(
+                    request,
+                    _("Version %(n)s saved; the old versions are kept.") % {"n": version.number},
+                )
+            return redirect("procedures:detail", pk=guide.procedure_id)
+    return render(request, "procedures/guide_form.html", {"form": form, "guide": guide})
+
+
+@commune_required(Perm.VIEW_HOME)
+def guide_versions(request: CommuneRequest, slug: str) -> HttpResponse:
+    guide = get_object_or_404(Guide.objects.select_related("procedure"), slug=slug)
+    if guide.procedure.commune_id not in (None, request.access.commune.pk):
+        raise Http404
+    versions = GuideVersion.objects.filter(guide=guide).select_related("created_by")
+    return render(request, "procedures/guide_versions.html", {"guide": guide, "versions": versions})

@@ -1,0 +1,218 @@
+"""The citizen's DigiWard: what do you want to do, guides, help at home, request status.
+
+No sign-in, no JavaScript needed to read anything, light pages for cheap phones. The
+commune these pages serve is DIGIWARD_PUBLIC_COMMUNE (an official commune code).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from digiward.core.models import Commune
+from digiward.core.ratelimit import allow
+from digiward.core.request_context import client_ip
+from digiward.homecare.models import RequestStatus
+from digiward.homecare.services import PublicRequest, request_lookup, request_submit_public
+from digiward.procedures.cards import guide_card_pdf
+from digiward.procedures.selectors import (
+    commune_note,
+    guide_with_procedure,
+    search_procedures,
+    shortlist,
+)
+from digiward.public.forms import HelpAtHomeForm, StatusLookupForm
+
+FORM_LIMIT = (5, timedelta(hours=1))  # help requests per address per hour
+LOOKUP_LIMIT = (10, timedelta(minutes=15))  # status lookups per address
+CODE_LIMIT = (5, timedelta(hours=1))  # wrong phone digits for one code
+SIGNER_SALT = "digiward.public.request-done"
+
+
+@functools.lru_cache(maxsize=1)
+def _commune_id() -> int | None:
+    code = Commune.normalize_code(settings.DIGIWARD_PUBLIC_COMMUNE or "")
+    commune = Commune.objects.filter(code=code).first() if code else None
+    return commune.pk if commune else None
+
+
+def public_commune() -> Commune | None:
+    commune_id = _commune_id()
+    return (
+        Commune.objects.select_related("province").filter(pk=commune_id).first()
+        if commune_id
+        else None
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    commune = public_commune()
+    return render(
+        request, "public/home.html", {"commune": commune, "popular": shortlist(commune, limit=8)}
+    )
+
+
+@cache_control(max_age=60)
+def guide_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    commune = public_commune()
+    hits = search_procedures(query, commune=commune, limit=20) if query else []
+    return render(request, "public/search.html", {"query": query, "hits": hits, "commune": commune})
+
+
+@cache_control(max_age=300)
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    commune = public_commune()
+    guide = guide_with_procedure(slug, commune)
+    if guide is None:
+        raise Http404
+    context = {
+        "guide": guide,
+        "version": guide.current,
+        "procedure": guide.procedure,
+        "note": commune_note(guide.procedure, commune),
+        "commune": commune,
+    }
+    return render(request, "public/guide.html", context)
+
+
+def guide_card(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = guide_with_procedure(slug, public_commune())
+    if guide is None:
+        raise Http404
+    size = "a4" if request.GET.get("size") == "a4" else "a5"
+    url = request.build_absolute_uri(reverse("public:guide", args=[slug]))
+    response = HttpResponse(
+        guide_card_pdf(guide, public_url=url, size=size), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="huong-dan-{slug}-{size}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def help_at_home(request: HttpRequest) -> HttpResponse:
+    commune = public_commune()
+    if commune is None:
+        return render(request, "public/unavailable.html", status=503)
+    initial = {}
+    if request.GET.get("thu-tuc"):
+        guide = guide_with_procedure(request.GET["thu-tuc"], commune)
+        if guide is not None and guide.procedure.home_support_possible:
+            initial["procedure"] = guide.procedure.pk
+    form = HelpAtHomeForm(request.POST or None, initial=initial, commune=commune)
+    if request.method == "POST":
+        if not allow(f"help-form:{client_ip(request)}", limit=FORM_LIMIT[0], window=FORM_LIMIT[1]):
+            return render(request, "public/slow_down.html", status=429)
+        if form.is_robot:
+            # Answer a robot exactly like a person, but keep nothing.
+            return redirect(_done_url("ROBOT000"))
+        if form.is_valid():
+            data = form.cleaned_data
+            created = request_submit_public(
+                commune=commune,
+                data=PublicRequest(
+                    person_name=data["person_name"].strip(),
+                    phone=data["phone"],
+                    address=data["address"].strip(),
+                    reason=data["reason"],
+                    requester_relation=data["requester_relation"],
+                    requester_name=data["requester_name"].strip(),
+                    area=data["area"],
+                    procedure=data["procedure"],
+                    procedure_other=data["procedure_other"].strip(),
+                    preferred_times=data["preferred_times"].strip(),
+                ),
+            )
+            return redirect(_done_url(created.tracking_code))
+    return render(request, "public/help_at_home.html", {"form": form, "commune": commune})
+
+
+def _done_url(code: str) -> str:
+    token = signing.dumps(code, salt=SIGNER_SALT)
+    return f"{reverse('public:help_done')}?t={token}"
+
+
+def help_done(request: HttpRequest) -> HttpResponse:
+    try:
+        code = signing.loads(request.GET.get("t", ""), salt=SIGNER_SALT, max_age=3600)
+    except signing.BadSignature:
+        return redirect("public:help_at_home")
+    return render(request, "public/help_done.html", {"code": code, "commune": public_commune()})
+
+
+PLAIN_STATUS = {
+    RequestStatus.RECEIVED: _(
+        "We have received the request. An officer will phone to agree on a time."
+    ),
+    RequestStatus.ACCEPTED: _(
+        "The request is accepted. An officer will phone to agree on a day for the visit."
+    ),
+    RequestStatus.SCHEDULED: _("A visit is planned. An officer will phone the day before."),
+    RequestStatus.VISITED: _("The officer has visited. The papers are being completed."),
+    RequestStatus.COMPLETED: _("Done. The procedure is completed."),
+    RequestStatus.REJECTED: _(
+        "The ward could not take this request. An officer will phone to explain what to do instead."
+    ),
+    RequestStatus.CANCELLED: _("The request was cancelled."),
+    RequestStatus.NEEDS_SECOND_VISIT: _(
+        "Another visit is needed. An officer will phone to agree on a time."
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    form = StatusLookupForm(request.POST or None)
+    found = None
+    not_found = False
+    if request.method == "POST":
+        if not allow(
+            f"status-lookup:{client_ip(request)}", limit=LOOKUP_LIMIT[0], window=LOOKUP_LIMIT[1]
+        ):
+            return render(request, "public/slow_down.html", status=429)
+        if form.is_valid():
+            code = form.cleaned_data["code"].strip().upper()
+            if not allow(f"status-code:{code}", limit=CODE_LIMIT[0], window=CODE_LIMIT[1]):
+                return render(request, "public/slow_down.html", status=429)
+            found = request_lookup(code, form.cleaned_data["phone_last4"])
+            not_found = found is None
+    status_text = PLAIN_STATUS.get(found.status) if found else None  # type: ignore[call-overload]
+    return render(
+        request,
+        "public/status.html",
+        {
+            "form": form,
+            "found": found,
+            "status_text": status_text,
+            "not_found": not_found,
+            "commune": public_commune(),
+        },
+    )
+
+
+def set_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
+    """A link, not a form: citizens switch language without a cookie banner or a token."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+    )
+    return response
