@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "digiward.registry",
     "digiward.procedures",
     "digiward.homecare",
+    "digiward.guidance",
+    "digiward.donations",
     "digiward.public",
     "digiward.reports",
     "digiward.demo",

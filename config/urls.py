@@ -15,6 +15,8 @@ urlpatterns = [
     path("app/registry/", include("digiward.registry.urls")),
     path("app/procedures/", include("digiward.procedures.urls")),
     path("app/home-support/", include("digiward.homecare.urls")),
+    path("app/guidance/", include("digiward.guidance.urls")),
+    path("app/donations/", include("digiward.donations.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -32,11 +32,23 @@ class Perm(StrEnum):
     # Home support
     VIEW_HOME_SUPPORT = "view_home_support"
     MANAGE_HOME_SUPPORT = "manage_home_support"
+    VISIT_HOMES = "visit_homes"
+    # Digital guidance team
+    VIEW_ROSTER = "view_roster"
+    MANAGE_ROSTER = "manage_roster"
+    LOG_HELP_SESSION = "log_help_session"
+    RUN_DESK = "run_desk"
+    # Device donations
+    VIEW_CAMPAIGNS = "view_campaigns"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    VIEW_SPONSOR_REPORT = "view_sponsor_report"
     # Aggregates only: counts and charts, no personal data
     VIEW_STATISTICS = "view_statistics"
 
 
 _READ_REGISTRY = {Perm.VIEW_REGISTRY, Perm.RECORD_MILESTONE}
+# What every member of the guidance team does at the desk.
+_DESK = {Perm.VIEW_ROSTER, Perm.LOG_HELP_SESSION, Perm.RUN_DESK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COMMUNE_ADMIN: frozenset(Perm),
@@ -51,13 +63,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_STATISTICS,
             Perm.VIEW_HOME_SUPPORT,
             Perm.MANAGE_HOME_SUPPORT,
+            Perm.VISIT_HOMES,
+            Perm.MANAGE_ROSTER,
+            Perm.VIEW_CAMPAIGNS,
+            Perm.MANAGE_CAMPAIGNS,
+            Perm.VIEW_SPONSOR_REPORT,
             *_READ_REGISTRY,
+            *_DESK,
         }
     ),
     # Volunteers help people at the desk: they find residents and record progress,
     # but see citizen IDs masked and cannot export or import lists.
-    Role.VOLUNTEER: frozenset({Perm.VIEW_HOME, Perm.VIEW_JOBS, *_READ_REGISTRY}),
-    Role.SPONSOR_VIEWER: frozenset({Perm.VIEW_HOME}),
+    Role.VOLUNTEER: frozenset({Perm.VIEW_HOME, Perm.VIEW_JOBS, *_READ_REGISTRY, *_DESK}),
+    # A sponsor sees its own campaigns' aggregated report (the donations app checks which).
+    Role.SPONSOR_VIEWER: frozenset({Perm.VIEW_HOME, Perm.VIEW_SPONSOR_REPORT}),
     # Province oversight compares communes by numbers; it needs no names (data minimisation).
     Role.PROVINCE_VIEWER: frozenset({Perm.VIEW_HOME, Perm.VIEW_STATISTICS}),
 }
