@@ -28,12 +28,17 @@ $(VENV)/.dev: $(VENV)/.runtime
 	$(PIP) install -c constraints.txt -e '.[dev]'
 	@touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 translations: $(VENV)/.runtime
 	@$(DIGIWARD) compile_translations -v0 > /dev/null
 
 demo: $(VENV)/.runtime translations
 	$(DIGIWARD) migrate --noinput -v0
 	$(DIGIWARD) load_units
+	$(DIGIWARD) load_procedures
 	$(DIGIWARD) seed_demo --commune 31135
 	$(DIGIWARD) collectstatic --noinput -v0
 	@scripts/serve-demo.sh
@@ -41,10 +46,10 @@ demo: $(VENV)/.runtime translations
 serve: $(VENV)/.runtime translations
 	@scripts/serve-demo.sh
 
-test: $(VENV)/.dev translations
+test: $(VENV)/.dev translations node_modules/.installed
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-test-pg: $(VENV)/.dev translations
+test-pg: $(VENV)/.dev translations node_modules/.installed
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: $(VENV)/.dev
@@ -66,4 +71,4 @@ bench: $(VENV)/.dev translations
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var/static var/test_*.sqlite3*
+	rm -rf $(VENV) node_modules var/static var/test_*.sqlite3*

@@ -170,6 +170,17 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------
+# Per-process memory: rendered public search pages (keyed by catalog version). Shared
+# state (rate limits, sessions) lives in the database, so no cache server is needed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "digiward",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 # --- Background work (django-tasks, database backend) -------------------------
 TASKS = {
     "default": {

@@ -12,6 +12,7 @@ kept in memory per process (2,000 procedures: well under a millisecond per query
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,6 +30,9 @@ TYPO_FACTOR = 0.7
 PREFIX_FACTOR = 0.8
 PHRASE_BONUS = 6.0
 EXACT_NAME_BONUS = 10.0
+# Phrase and exact-name bonuses are weighed only for the best candidates by word score:
+# a document holding the whole phrase has matched its words, so it is among them.
+CANDIDATES = 100
 MIN_TYPO_LENGTH = 4  # "an" → "anh" is not a typo worth guessing
 
 
@@ -65,11 +69,12 @@ class SearchIndex:
         self.idf = {t: math.log(1 + count / len(p)) for t, p in self.postings.items()}
 
     def _variants(self, token: str, *, last: bool) -> list[tuple[str, float]]:
-        """Vocabulary terms matching a query token: itself, a one-letter typo, or (last word
-        being typed) a longer word it starts."""
-        found: dict[str, float] = {}
+        """Vocabulary terms matching a query token: itself when the catalog knows the word;
+        otherwise a one-letter typo of a known word, or (the last word, still being typed)
+        the known words it starts."""
         if token in self.postings:
-            found[token] = 1.0
+            return [(token, 1.0)]
+        found: dict[str, float] = {}
         if len(token) >= MIN_TYPO_LENGTH:
             for term, _distance, _index in process.extract(
                 token, self.vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=12
@@ -80,8 +85,7 @@ class SearchIndex:
             for term in self.vocabulary[start : start + 50]:
                 if not term.startswith(token):
                     break
-                if term != token:
-                    found.setdefault(term, PREFIX_FACTOR)
+                found.setdefault(term, PREFIX_FACTOR)
         return list(found.items())
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[int, float]]:
@@ -102,19 +106,23 @@ class SearchIndex:
             for doc_id, value in best.items():
                 scores[doc_id] += value
                 matched[doc_id] += 1
-        for doc_id in scores:
-            # Most words of the question should be found; a whole phrase found is best,
-            # and the entry whose name is exactly the question beats longer names that
-            # contain it ("Đăng ký khai sinh" before "Liên thông đăng ký khai sinh, …").
-            scores[doc_id] *= 0.5 + 0.5 * matched[doc_id] / len(tokens)
-            if any(
-                phrase in folded or (len(folded) >= 4 and folded in phrase)
-                for phrase in self.phrases[doc_id]
-            ):
-                scores[doc_id] += PHRASE_BONUS
+        # Most words of the question should be found.
+        count = len(tokens)
+        base = {
+            doc_id: score * (0.5 + 0.5 * matched[doc_id] / count)
+            for doc_id, score in scores.items()
+        }
+        final: dict[int, float] = {}
+        for doc_id in heapq.nlargest(max(CANDIDATES, limit), base, key=base.__getitem__):
+            # A whole phrase found is best, and the entry whose name is exactly the
+            # question beats longer names that contain it ("Đăng ký khai sinh" before
+            # "Liên thông đăng ký khai sinh, …").
+            score = base[doc_id]
+            if any(p in folded or (len(folded) >= 4 and folded in p) for p in self.phrases[doc_id]):
+                score += PHRASE_BONUS
             name = self.names[doc_id]
             if name == folded:
-                scores[doc_id] += EXACT_NAME_BONUS
-            scores[doc_id] /= 1 + 0.02 * len(name.split())
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], self.names[item[0]]))
+                score += EXACT_NAME_BONUS
+            final[doc_id] = score / (1 + 0.02 * len(name.split()))
+        ranked = sorted(final.items(), key=lambda item: (-item[1], self.names[item[0]]))
         return ranked[:limit]

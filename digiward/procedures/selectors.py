@@ -99,6 +99,12 @@ def reset_search_index() -> None:
     _cache.reset()
 
 
+def catalog_version() -> str:
+    """A short token that changes whenever the catalog does (for caching search pages)."""
+    _cache.current()
+    return format(hash(_cache.version) & 0xFFFFFFFF, "x")
+
+
 def search_procedures(query: str, *, commune: Commune | None, limit: int = 20) -> list[Hit]:
     """Ranked catalog search; a commune sees the national catalog and its own entries."""
     index, procedures, guides = _cache.current()

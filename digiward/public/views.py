@@ -7,14 +7,17 @@ commune these pages serve is DIGIWARD_PUBLIC_COMMUNE (an official commune code).
 from __future__ import annotations
 
 import functools
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
@@ -22,10 +25,12 @@ from django.views.decorators.http import require_http_methods
 from digiward.core.models import Commune
 from digiward.core.ratelimit import allow
 from digiward.core.request_context import client_ip
+from digiward.core.text import fold
 from digiward.homecare.models import RequestStatus
 from digiward.homecare.services import PublicRequest, request_lookup, request_submit_public
 from digiward.procedures.cards import guide_card_pdf
 from digiward.procedures.selectors import (
+    catalog_version,
     commune_note,
     guide_with_procedure,
     search_procedures,
@@ -37,6 +42,7 @@ FORM_LIMIT = (5, timedelta(hours=1))  # help requests per address per hour
 LOOKUP_LIMIT = (10, timedelta(minutes=15))  # status lookups per address
 CODE_LIMIT = (5, timedelta(hours=1))  # wrong phone digits for one code
 SIGNER_SALT = "digiward.public.request-done"
+SEARCH_CACHE_SECONDS = 300
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,10 +70,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_control(max_age=60)
 def guide_search(request: HttpRequest) -> HttpResponse:
+    """Search results are the same for everyone: each worker keeps the rendered page of a
+    recent question for a few minutes (keyed by language and catalog version), so the
+    questions people ask most cost a dictionary lookup."""
     query = request.GET.get("q", "").strip()[:100]
+    key = f"public-search:{get_language()}:{catalog_version()}:{hashlib.sha256(fold(query).encode()).hexdigest()[:32]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return HttpResponse(cached)
     commune = public_commune()
     hits = search_procedures(query, commune=commune, limit=20) if query else []
-    return render(request, "public/search.html", {"query": query, "hits": hits, "commune": commune})
+    guide_base = reverse("public:search")
+    response = render(
+        request,
+        "public/search.html",
+        {"query": query, "hits": hits, "commune": commune, "guide_base": guide_base},
+    )
+    cache.set(key, response.content, SEARCH_CACHE_SECONDS)
+    return response
 
 
 @cache_control(max_age=300)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -15,24 +16,24 @@ from digiward.core.models import AuditAction, Job
 from digiward.core.permissions import Perm
 
 
-def jobs_visible_to(access: Access) -> object:
+def jobs_visible_to(access: Access) -> QuerySet[Job]:
     """A job may hold personal data: its creator and the commune administrators see it."""
-    jobs = Job.objects.for_access(access)
+    jobs: QuerySet[Job] = Job.objects.for_access(access)
     if not access.has(Perm.MANAGE_MEMBERS):
         jobs = jobs.filter(created_by=access.user)
     return jobs
 
 
 def _get_job(request: CommuneRequest, job_id: UUID) -> Job:
-    job = jobs_visible_to(request.access).filter(pk=job_id).first()  # type: ignore[attr-defined]
+    job = jobs_visible_to(request.access).filter(pk=job_id).first()
     if job is None:
         raise Http404
-    return job  # type: ignore[no-any-return]
+    return job
 
 
 @commune_required(Perm.VIEW_JOBS)
 def job_list(request: CommuneRequest) -> HttpResponse:
-    jobs = jobs_visible_to(request.access).select_related("created_by")[:50]  # type: ignore[attr-defined]
+    jobs = jobs_visible_to(request.access).select_related("created_by")[:50]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
 

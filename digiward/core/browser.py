@@ -1,0 +1,75 @@
+"""Helpers for the Playwright tests: Debian's chromium, never a downloaded browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require_browser() -> None:
+    """Skip on a laptop without chromium; fail in CI (DIGIWARD_REQUIRE_BROWSER=1)."""
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    if os.environ.get("DIGIWARD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    pytest.skip("Debian's chromium is not installed")
+
+
+@contextmanager
+def phone_page(width: int = 360, height: int = 780, locale: str = "vi-VN") -> Iterator[Any]:
+    """A Playwright page in headless chromium at phone size. CSP is bypassed only so
+    that axe-core can be injected; the pages themselves are tested with their CSP."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an asyncio loop in this thread, which trips Django's
+    # guard against ORM calls from async code; the test itself stays synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale, bypass_csp=True
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (from npm) in the page; returns the violations (WCAG 2.x A and AA)."""
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run `npm ci` (make test does)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
