@@ -27,10 +27,25 @@ ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "bench-public"
 PYTHON = sys.executable
 QUERIES = [
-    "dang ky khai sinh", "lam giay khai sinh cho con", "kich hoat vneid", "chung thuc ban sao",
-    "thong bao luu tru", "tro cap nguoi gia", "quen mat khau vneid", "doi so dien thoai vneid",
-    "dang ky tam tru", "khai tu", "chung thuc chu ky", "lua dao otp", "vi dien tu", "the bhyt",
-    "ly lich tu phap", "dang ky ket hon", "sao y ban chinh", "dinh danh muc 2", "cap lai can cuoc",
+    "dang ky khai sinh",
+    "lam giay khai sinh cho con",
+    "kich hoat vneid",
+    "chung thuc ban sao",
+    "thong bao luu tru",
+    "tro cap nguoi gia",
+    "quen mat khau vneid",
+    "doi so dien thoai vneid",
+    "dang ky tam tru",
+    "khai tu",
+    "chung thuc chu ky",
+    "lua dao otp",
+    "vi dien tu",
+    "the bhyt",
+    "ly lich tu phap",
+    "dang ky ket hon",
+    "sao y ban chinh",
+    "dinh danh muc 2",
+    "cap lai can cuoc",
     "tra cuu ho so",
 ]
 
@@ -47,7 +62,13 @@ def env() -> dict[str, str]:
 
 
 def manage(*args: str) -> None:
-    subprocess.run([PYTHON, "-m", "config.manage", *args], cwd=ROOT, env=env(), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, "-m", "config.manage", *args],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def build_catalog(total: int) -> None:
@@ -77,14 +98,27 @@ while n < {total}:
     g.save()
 print(Procedure.objects.count())
 """
-    subprocess.run([PYTHON, "-m", "config.manage", "shell", "-c", code], cwd=ROOT, env=env(), check=True)
+    subprocess.run(
+        [PYTHON, "-m", "config.manage", "shell", "-c", code], cwd=ROOT, env=env(), check=True
+    )
     manage("collectstatic", "--noinput", "-v0")
 
 
 def serve(workers: int, worker_class: str, threads: int) -> subprocess.Popen[bytes]:
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", "127.0.0.1:8765",
-               "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-               "--log-level", "warning"]
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "-b",
+        "127.0.0.1:8765",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env())
     for _ in range(100):
         try:
@@ -109,7 +143,13 @@ def wrk(path_or_script: str, duration: int, connections: int) -> dict[str, float
         value, unit = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
         latency[label] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": latency["50%"], "p90": latency["90%"], "p99": latency["99%"], "non2xx": float(errors.group(1)) if errors else 0.0}
+    return {
+        "rps": rps,
+        "p50": latency["50%"],
+        "p90": latency["90%"],
+        "p99": latency["99%"],
+        "non2xx": float(errors.group(1)) if errors else 0.0,
+    }
 
 
 def main() -> None:
@@ -131,7 +171,9 @@ def main() -> None:
         "local paths = {" + ", ".join(f'"{p}"' for p in paths) + "}\n"
         "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
     )
-    print(f"catalog: {args.procedures} procedures; wrk -t2 -c{args.connections} -d{args.duration}s on loopback; {os.cpu_count()} cores shared by server and load generator")
+    print(
+        f"catalog: {args.procedures} procedures; wrk -t2 -c{args.connections} -d{args.duration}s on loopback; {os.cpu_count()} cores shared by server and load generator"
+    )
     for workers, worker_class, threads in [(4, "sync", 1), (2, "gthread", 4)]:
         server = serve(workers, worker_class, threads)
         try:
@@ -146,8 +188,12 @@ def main() -> None:
         print(f"\ngunicorn {worker_class} workers={workers} threads={threads}")
         print("| page | req/s | p50 ms | p90 ms | p99 ms | non-2xx |")
         print("|---|---|---|---|---|---|")
-        print(f"| trivial view (/healthz) | {floor['rps']:.0f} | {floor['p50']:.1f} | {floor['p90']:.1f} | {floor['p99']:.1f} | {floor['non2xx']:.0f} |")
-        print(f"| public search (20 queries, rotating) | {search['rps']:.0f} | {search['p50']:.1f} | {search['p90']:.1f} | {search['p99']:.1f} | {search['non2xx']:.0f} |")
+        print(
+            f"| trivial view (/healthz) | {floor['rps']:.0f} | {floor['p50']:.1f} | {floor['p90']:.1f} | {floor['p99']:.1f} | {floor['non2xx']:.0f} |"
+        )
+        print(
+            f"| public search (20 queries, rotating) | {search['rps']:.0f} | {search['p50']:.1f} | {search['p90']:.1f} | {search['p99']:.1f} | {search['non2xx']:.0f} |"
+        )
         print(f"search / floor throughput: {search['rps'] / floor['rps']:.2f}")
 
 

@@ -159,7 +159,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    _db["CONN_MAX_AGE"] = 0 if TESTING else _db["CONN_MAX_AGE"]
     (VAR_DIR).mkdir(parents=True, exist_ok=True)
     if TESTING:
         # A file, not :memory:, so concurrency tests see real locking.
@@ -167,6 +166,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True
+if TESTING:
+    _db["CONN_MAX_AGE"] = 0  # live-server threads must not keep connections to the test DB
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -305,6 +306,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
+if TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,18 +1,68 @@
-"""Home-support actions. Issue-7 workflow (scheduling, visits) builds on these."""
+"""Home-support requests: intake, eligibility, and the workflow's decisions.
+
+Every action is one transaction that locks the request, checks the workflow guard,
+changes it, writes the audit row and queues notifications to be sent after commit.
+Scheduling and visits live in `homecare.scheduling` and `homecare.recording`.
+"""
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from digiward.core.audit import audit_record
+from digiward.core.access import Access
+from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune
-from digiward.homecare.models import HomeSupportRequest, RequestSource, new_tracking_code
+from digiward.core.permissions import Perm
+from digiward.core.selectors import calendar_for
+from digiward.homecare import notifications, scheduling
+from digiward.homecare.eligibility import PersonFacts, assess
+from digiward.homecare.models import (
+    HomeSupportRequest,
+    RequesterRelation,
+    RequestSource,
+    RequestStatus,
+    TimeWindow,
+    TravelReason,
+    Urgency,
+    new_tracking_code,
+)
+from digiward.homecare.planner import check_in_commune, profiles_for, request_needs, settings_for
+from digiward.homecare.sla import deadline, sla_days
+from digiward.homecare.workflow import guard_from, transition
 from digiward.procedures.models import Procedure
-from digiward.registry.models import Area
+from digiward.registry.models import Area, Resident
+
+AUDITED_FIELDS = (
+    "person_name",
+    "person_phone",
+    "person_birth_year",
+    "resident",
+    "requester_name",
+    "requester_phone",
+    "requester_email",
+    "requester_relation",
+    "address",
+    "area",
+    "latitude",
+    "longitude",
+    "procedure",
+    "procedure_other",
+    "reason",
+    "reason_detail",
+    "preferred_times",
+    "urgency",
+    "visit_minutes",
+    "due_on",
+    "notes",
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +80,45 @@ class PublicRequest:
     procedure_other: str = ""
     reason_detail: str = ""
     preferred_times: str = ""
+
+
+@dataclass(frozen=True)
+class WindowData:
+    starts_at: time
+    ends_at: time
+    weekday: int | None = None
+    on_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """What an officer records after a phone call, or edits later."""
+
+    person_name: str
+    address: str
+    reason: str
+    requester_relation: str = RequesterRelation.SELF
+    person_phone: str = ""
+    person_birth_year: int | None = None
+    requester_name: str = ""
+    requester_phone: str = ""
+    requester_email: str = ""
+    area: Area | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    procedure: Procedure | None = None
+    extra_procedures: tuple[Procedure, ...] = ()
+    procedure_other: str = ""
+    reason_detail: str = ""
+    preferred_times: str = ""
+    urgency: str = Urgency.NORMAL
+    visit_minutes: int | None = None
+    windows: tuple[WindowData, ...] = field(default_factory=tuple)
+    resident: Resident | None = None
+    notes: str = ""
+
+
+# --- Intake -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -62,6 +151,9 @@ def request_submit_public(*, commune: Commune, data: PublicRequest) -> HomeSuppo
             continue
     else:  # pragma: no cover - 31^8 codes
         raise RuntimeError("could not draw a free tracking code")
+    _refresh_deadline(request)
+    _refresh_eligibility(request)
+    request.save(update_fields=["sla_working_days", "due_on", *ELIGIBILITY_FIELDS])
     audit_record(action=AuditAction.CREATE, commune=commune, obj=request, note="public form")
     return request
 
@@ -85,3 +177,388 @@ def request_lookup(code: str, phone_last4: str) -> HomeSupportRequest | None:
     if not any(hmac.compare_digest(p[-4:], digits) for p in phones):
         return None
     return request
+
+
+def _validate(access: Access, details: RequestDetails) -> None:
+    """The rules a form may forget: every message names the field it is about."""
+    if not (details.person_phone or details.requester_phone):
+        raise DomainError(
+            _(
+                "Give at least one phone number, of the person or of whoever asks: an officer "
+                "phones the day before the visit."
+            ),
+            field="requester_phone",
+        )
+    if details.procedure is None and not details.extra_procedures and not details.procedure_other:
+        raise DomainError(_("Choose what needs doing, or write it."), field="procedure")
+    for window in details.windows:
+        if window.ends_at <= window.starts_at:
+            raise DomainError(
+                _("A time window must end after it starts (%(start)s–%(end)s).")
+                % {"start": f"{window.starts_at:%H:%M}", "end": f"{window.ends_at:%H:%M}"},
+                field="windows",
+            )
+    if (details.latitude is None) != (details.longitude is None):
+        raise DomainError(_("Give both the latitude and the longitude."), field="latitude")
+    if details.latitude is not None and details.longitude is not None:
+        check_in_commune(
+            access.commune, settings_for(access.commune), details.latitude, details.longitude
+        )
+    for related in (details.resident, details.area):
+        if related is not None and related.commune_id != access.commune.pk:
+            raise DomainError(_("This belongs to another commune."))
+
+
+def _apply(request: HomeSupportRequest, details: RequestDetails) -> None:
+    for name in (
+        "person_name",
+        "person_phone",
+        "person_birth_year",
+        "requester_name",
+        "requester_phone",
+        "requester_email",
+        "requester_relation",
+        "address",
+        "area",
+        "procedure",
+        "procedure_other",
+        "reason",
+        "reason_detail",
+        "preferred_times",
+        "urgency",
+        "visit_minutes",
+        "notes",
+    ):
+        setattr(request, name, getattr(details, name))
+    if details.resident is not None:
+        request.resident = details.resident
+    if details.latitude is not None:
+        request.latitude, request.longitude = details.latitude, details.longitude
+    elif request.resident is not None and request.latitude is None:
+        household = request.resident.household
+        request.latitude, request.longitude = household.latitude, household.longitude
+
+
+def _save_children(request: HomeSupportRequest, details: RequestDetails) -> None:
+    request.extra_procedures.set([p for p in details.extra_procedures if p != details.procedure])
+    request.windows.all().delete()
+    TimeWindow.objects.bulk_create(
+        TimeWindow(
+            request=request,
+            starts_at=w.starts_at,
+            ends_at=w.ends_at,
+            weekday=w.weekday,
+            on_date=w.on_date,
+        )
+        for w in details.windows
+    )
+
+
+@transaction.atomic
+def request_create(
+    *, access: Access, details: RequestDetails, source: str = RequestSource.PHONE_CALL
+) -> HomeSupportRequest:
+    """An officer records a request: after a phone call, or for a relative or group head."""
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    _validate(access, details)
+    request = HomeSupportRequest(
+        commune=access.commune,
+        source=source,
+        created_by=access.user,
+        consent_at=timezone.now(),
+    )
+    _apply(request, details)
+    for _attempt in range(5):
+        request.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                request.save()
+            break
+        except IntegrityError:
+            request.pk = None
+            continue
+    else:  # pragma: no cover - 31^8 codes
+        raise RuntimeError("could not draw a free tracking code")
+    _save_children(request, details)
+    _refresh_deadline(request)
+    _refresh_eligibility(request)
+    request.save()
+    audit_record(
+        action=AuditAction.CREATE,
+        commune=access.commune,
+        obj=request,
+        changes={k: [None, v] for k, v in snapshot(request, AUDITED_FIELDS).items() if v},
+        note=str(RequestSource(source).label),
+    )
+    return request
+
+
+def _locked(access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
+    locked: HomeSupportRequest = (
+        HomeSupportRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("resident__household", "procedure", "commune")
+        .get(pk=request.pk, commune=access.commune)
+    )
+    return locked
+
+
+@transaction.atomic
+def request_update(
+    *, access: Access, request: HomeSupportRequest, details: RequestDetails
+) -> HomeSupportRequest:
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    locked = _locked(access, request)
+    if not locked.is_open:
+        raise DomainError(
+            _("This request is “%(status)s”: it can no longer be changed.")
+            % {"status": locked.get_status_display()}
+        )
+    _validate(access, details)
+    before = snapshot(locked, AUDITED_FIELDS)
+    _apply(locked, details)
+    locked.save()
+    _save_children(locked, details)
+    _refresh_deadline(locked)
+    _refresh_eligibility(locked)
+    locked.save()
+    changes = diff(before, snapshot(locked, AUDITED_FIELDS))
+    audit_record(action=AuditAction.CHANGE, commune=access.commune, obj=locked, changes=changes)
+    if locked.status == RequestStatus.SCHEDULED:
+        scheduling.reschedule_request_route(locked)
+    return locked
+
+
+@transaction.atomic
+def request_link_resident(
+    *, access: Access, request: HomeSupportRequest, resident: Resident | None
+) -> HomeSupportRequest:
+    """Link the person to the registry (or unlink), then check eligibility again."""
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    locked = _locked(access, request)
+    if resident is not None and resident.commune_id != access.commune.pk:
+        raise DomainError(_("This belongs to another commune."))
+    before = snapshot(locked, ("resident", "latitude", "longitude", "eligibility"))
+    locked.resident = resident
+    if resident is not None:
+        household = resident.household
+        if locked.latitude is None and household.latitude is not None:
+            locked.latitude, locked.longitude = household.latitude, household.longitude
+        if not locked.person_phone and resident.phone:
+            locked.person_phone = resident.phone
+    _refresh_eligibility(locked)
+    locked.save()
+    audit_record(
+        action=AuditAction.CHANGE,
+        commune=access.commune,
+        obj=locked,
+        changes=diff(
+            before, snapshot(locked, ("resident", "latitude", "longitude", "eligibility"))
+        ),
+        note="registry link",
+    )
+    return locked
+
+
+# --- Eligibility --------------------------------------------------------------------------
+
+ELIGIBILITY_FIELDS = ("eligibility", "eligibility_bases", "eligibility_checked_at")
+
+
+def person_facts(request: HomeSupportRequest, today: date) -> PersonFacts:
+    resident = request.resident
+    if resident is not None:
+        return PersonFacts(
+            in_registry=True,
+            age=resident.age(today),
+            disability=resident.disability,
+            limited_mobility=resident.limited_mobility,
+            chronic_illness=resident.chronic_illness,
+            lives_alone=resident.lives_alone,
+        )
+    age = today.year - request.person_birth_year if request.person_birth_year else None
+    return PersonFacts(
+        in_registry=False,
+        age=age,
+        disability=request.reason == TravelReason.DISABILITY,
+        chronic_illness=request.reason == TravelReason.ILL,
+    )
+
+
+def _refresh_eligibility(request: HomeSupportRequest) -> None:
+    result = assess(person_facts(request, timezone.localdate()))
+    request.eligibility = result.outcome
+    request.eligibility_bases = [b.value for b in result.bases]
+    request.eligibility_checked_at = timezone.now()
+
+
+def _refresh_deadline(request: HomeSupportRequest) -> None:
+    settings = settings_for(request.commune)
+    needs = request_needs(request, profiles_for(request.commune), settings)
+    days = sla_days(
+        [n.sla_working_days for n in needs],
+        default=settings.default_sla_working_days,
+        urgent=request.urgency == Urgency.URGENT,
+        urgent_days=settings.urgent_sla_working_days,
+    )
+    request.sla_working_days = days
+    request.due_on = deadline(calendar_for(request.commune), request.received_on, days)
+
+
+@transaction.atomic
+def request_check_eligibility(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
+    access.require(Perm.VIEW_HOME_SUPPORT)
+    locked = _locked(access, request)
+    before = locked.eligibility
+    _refresh_eligibility(locked)
+    locked.save(update_fields=[*ELIGIBILITY_FIELDS, "updated_at"])
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=access.commune,
+        obj=locked,
+        changes={"eligibility": [before, locked.eligibility]}
+        if before != locked.eligibility
+        else {},
+        note="eligibility check against the registry",
+    )
+    return locked
+
+
+@transaction.atomic
+def request_override_eligibility(
+    *, access: Access, request: HomeSupportRequest, eligible: bool | None, reason: str
+) -> HomeSupportRequest:
+    """The officer decides (eligible or not) against or without the registry, with a reason.
+
+    ``eligible=None`` removes the decision: the registry check counts again.
+    """
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    locked = _locked(access, request)
+    reason = reason.strip()
+    if eligible is not None and not reason:
+        raise DomainError(_("Say why you decide differently from the registry."), field="reason")
+    before = snapshot(locked, ("eligibility_override", "eligibility_override_reason"))
+    locked.eligibility_override = eligible
+    locked.eligibility_override_reason = reason if eligible is not None else ""
+    locked.eligibility_override_by = access.user if eligible is not None else None
+    locked.eligibility_override_at = timezone.now() if eligible is not None else None
+    locked.save()
+    audit_record(
+        action=AuditAction.CHANGE,
+        commune=access.commune,
+        obj=locked,
+        changes=diff(
+            before, snapshot(locked, ("eligibility_override", "eligibility_override_reason"))
+        ),
+        note="eligibility decision",
+    )
+    return locked
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+def _audit_status(
+    access: Access, request: HomeSupportRequest, previous: str, note: str = ""
+) -> None:
+    audit_record(
+        action=AuditAction.CHANGE,
+        commune=access.commune,
+        obj=request,
+        changes={"status": [previous, request.status]},
+        note=note,
+    )
+
+
+@transaction.atomic
+def request_accept(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
+    """Take the request on. The person must qualify, by the registry or by decision."""
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    locked = _locked(access, request)
+    previous = locked.status
+    guard_from(locked, frozenset({RequestStatus.RECEIVED}), RequestStatus.ACCEPTED)
+    transition(locked, RequestStatus.ACCEPTED)
+    if not locked.is_eligible:
+        raise DomainError(
+            _(
+                "The registry does not show that this person qualifies for help at home. "
+                "Link the person to the registry, or record your decision and its reason."
+            ),
+            field="eligibility",
+        )
+    locked.accepted_by = access.user
+    locked.decision_reason = ""
+    locked.save()
+    _audit_status(access, locked, previous)
+    return locked
+
+
+@transaction.atomic
+def request_reject(
+    *, access: Access, request: HomeSupportRequest, reason: str
+) -> HomeSupportRequest:
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    if not reason.strip():
+        raise DomainError(_("Say why the request is not taken on."), field="reason")
+    locked = _locked(access, request)
+    previous = locked.status
+    transition(locked, RequestStatus.REJECTED)
+    locked.decision_reason = reason.strip()[:300]
+    locked.save()
+    _audit_status(access, locked, previous, note=locked.decision_reason)
+    return locked
+
+
+@transaction.atomic
+def request_cancel(
+    *, access: Access, request: HomeSupportRequest, reason: str
+) -> HomeSupportRequest:
+    """Cancel (the person no longer needs it, moved, died…); a planned visit is dropped."""
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    if not reason.strip():
+        raise DomainError(_("Say why the request is cancelled."), field="reason")
+    locked = _locked(access, request)
+    previous = locked.status
+    transition(locked, RequestStatus.CANCELLED)
+    if previous == RequestStatus.SCHEDULED:
+        scheduling.drop_planned_visit(locked)
+    locked.decision_reason = reason.strip()[:300]
+    locked.save()
+    _audit_status(access, locked, previous, note=locked.decision_reason)
+    return locked
+
+
+@transaction.atomic
+def request_second_visit(
+    *, access: Access, request: HomeSupportRequest, reason: str
+) -> HomeSupportRequest:
+    """After a visit, something is missing (a paper, a signature): another visit is needed."""
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    if not reason.strip():
+        raise DomainError(_("Say what is missing."), field="reason")
+    locked = _locked(access, request)
+    previous = locked.status
+    guard_from(locked, frozenset({RequestStatus.VISITED}), RequestStatus.NEEDS_SECOND_VISIT)
+    transition(locked, RequestStatus.NEEDS_SECOND_VISIT)
+    locked.decision_reason = reason.strip()[:300]
+    locked.save()
+    _audit_status(access, locked, previous, note=locked.decision_reason)
+    return locked
+
+
+@transaction.atomic
+def request_complete(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
+    """The papers are done (after a visit): tell the requester."""
+    access.require(Perm.MANAGE_HOME_SUPPORT)
+    locked = _locked(access, request)
+    previous = locked.status
+    complete_locked(locked)
+    _audit_status(access, locked, previous)
+    return locked
+
+
+def complete_locked(request: HomeSupportRequest) -> None:
+    """Move a locked, visited request to completed and queue the requester's message."""
+    transition(request, RequestStatus.COMPLETED)
+    request.completed_at = timezone.now()
+    request.save()
+    notifications.notify_done(request)

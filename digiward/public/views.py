@@ -27,6 +27,7 @@ from digiward.core.ratelimit import allow
 from digiward.core.request_context import client_ip
 from digiward.core.text import fold
 from digiward.homecare.models import RequestStatus
+from digiward.homecare.selectors import planned_visit
 from digiward.homecare.services import PublicRequest, request_lookup, request_submit_public
 from digiward.procedures.cards import guide_card_pdf
 from digiward.procedures.selectors import (
@@ -214,6 +215,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "found": found,
             "status_text": status_text,
+            "visit": planned_visit(found) if found else None,
             "not_found": not_found,
             "commune": public_commune(),
         },

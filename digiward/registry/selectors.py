@@ -84,7 +84,12 @@ class SearchPage:
 
 
 def resident_search(
-    commune: Commune, query: str, *, page: int = 1, page_size: int = 25, include_inactive: bool = False
+    commune: Commune,
+    query: str,
+    *,
+    page: int = 1,
+    page_size: int = 25,
+    include_inactive: bool = False,
 ) -> SearchPage:
     """Find residents by name (any case, with or without diacritics), citizen ID, phone
     or household code.
@@ -104,39 +109,60 @@ def resident_search(
     wanted = page_size + 1
     if digits.isdigit() and len(digits) >= 9:
         matches, kind = _number_matches(residents, digits)
-        ids = list(matches.order_by("name_folded", "pk").values_list("pk", flat=True)[start : start + wanted])
+        ids = list(
+            matches.order_by("name_folded", "pk").values_list("pk", flat=True)[
+                start : start + wanted
+            ]
+        )
     elif (
         any(ch.isdigit() for ch in query)  # household codes have digits; names never do
-        and (code_match := residents.filter(household__code__iexact=query.replace(" ", ""))).exists()
+        and (
+            code_match := residents.filter(household__code__iexact=query.replace(" ", ""))
+        ).exists()
     ):
         kind = "household_code"
-        ids = list(code_match.order_by("name_folded", "pk").values_list("pk", flat=True)[start : start + wanted])
+        ids = list(
+            code_match.order_by("name_folded", "pk").values_list("pk", flat=True)[
+                start : start + wanted
+            ]
+        )
     elif query:
         kind = "name"
         ids = _name_matches(residents, fold(query).split(), start, wanted)
     else:
         return SearchPage(residents=[], page=page, has_next=False, kind="name")
-    found = {r.pk: r for r in Resident.objects.filter(pk__in=ids).select_related("household", "household__area")}
+    found = {
+        r.pk: r
+        for r in Resident.objects.filter(pk__in=ids).select_related("household", "household__area")
+    }
     ordered = [found[pk] for pk in ids if pk in found]
-    return SearchPage(residents=ordered[:page_size], page=page, has_next=len(ordered) > page_size, kind=kind)
+    return SearchPage(
+        residents=ordered[:page_size], page=page, has_next=len(ordered) > page_size, kind=kind
+    )
 
 
-def _name_matches(residents: QuerySet[Resident], tokens: list[str], start: int, wanted: int) -> list[int]:
+def _name_matches(
+    residents: QuerySet[Resident], tokens: list[str], start: int, wanted: int
+) -> list[int]:
     folded = " ".join(tokens)
     # Range on the folded name: both databases use the (commune, status, name) index.
-    prefixed = residents.filter(name_folded__gte=folded, name_folded__lt=folded + "\uffff").order_by("name_folded", "pk")
+    prefixed = residents.filter(
+        name_folded__gte=folded, name_folded__lt=folded + "\uffff"
+    ).order_by("name_folded", "pk")
     ids = list(prefixed.values_list("pk", flat=True)[start : start + wanted])
     if len(ids) == wanted:
         return ids
     prefix_total = start + len(ids) if ids or start == 0 else prefixed.count()
     # Every word must start a word of the name: "an" finds "Văn An", not "Hằng".
-    containing = residents.exclude(name_folded__gte=folded, name_folded__lt=folded + "\uffff").annotate(
-        spaced=Concat(Value(" "), "name_folded", output_field=CharField())
-    )
+    containing = residents.exclude(
+        name_folded__gte=folded, name_folded__lt=folded + "\uffff"
+    ).annotate(spaced=Concat(Value(" "), "name_folded", output_field=CharField()))
     for token in tokens:
         containing = containing.filter(spaced__contains=" " + token)
     offset = max(0, start - prefix_total)
-    more = containing.order_by("name_folded", "pk").values_list("pk", flat=True)[offset : offset + wanted - len(ids)]
+    more = containing.order_by("name_folded", "pk").values_list("pk", flat=True)[
+        offset : offset + wanted - len(ids)
+    ]
     return ids + list(more)
 
 

@@ -4,16 +4,18 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.models import Commune
 from digiward.core.request_context import acting_as, command_origin
+from digiward.demo.seeders.donations import seed_donations
+from digiward.demo.seeders.guidance import seed_guidance
+from digiward.demo.seeders.homecare import seed_homecare
 from digiward.demo.seeders.registry import seed_registry
 from digiward.demo.seeders.users import DEMO_PASSWORD, seed_users
 
 NINH_KIEU = "31135"
-# The demo's "today" is fixed so that every run, any year, builds exactly the same journeys.
-DEMO_TODAY = date(2026, 11, 1)
 
 
 class Command(BaseCommand):
@@ -25,6 +27,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--commune", default=NINH_KIEU, help="official commune code")
         parser.add_argument("--households", type=int, default=2000)
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="YYYY-MM-DD the demo is built around (default: today). The same --today "
+            "always builds the same data.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = Commune.normalize_code(options["commune"])
@@ -39,12 +48,18 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No commune has the code %(code)s.") % {"code": options["commune"]}
             )
-        today = DEMO_TODAY
+        today = options["today"] or timezone.localdate()
         with acting_as(command_origin("seed_demo")):
             logins = seed_users(commune)
             result = seed_registry(
                 commune=commune, recorded_by=None, households=options["households"], today=today
             )
+            # Capabilities built on the registry add their own demo data, in dependency order.
+            summaries = [
+                seed_guidance(commune=commune, today=today),
+                seed_homecare(commune=commune, today=today),
+                seed_donations(commune=commune, today=today),
+            ]
         self.stdout.write(
             _("%(commune)s: %(h)s households, %(r)s residents and %(m)s milestones created.")
             % {
@@ -54,6 +69,8 @@ class Command(BaseCommand):
                 "m": result.milestones_created,
             }
         )
+        for summary in summaries:
+            self.stdout.write(f"  {summary}")
         self.stdout.write(
             _("Demo sign-ins (password: %(password)s):") % {"password": DEMO_PASSWORD}
         )

@@ -1,0 +1,251 @@
+"""PDFs of the donations app: the handover minutes (biên bản bàn giao) and the sponsor report.
+
+The minutes are an official Vietnamese document, so they are always in Vietnamese,
+whatever the screen's language, in the layout of Decree 30/2020/NĐ-CP on administrative
+documents: the issuing body top left, the national motto top right, place and date,
+the title, the parties, the item table, the total in figures and in words, signatures.
+WeasyPrint renders them with the vendored Be Vietnam Pro font (complete Vietnamese glyphs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from digiward.donations import ranking
+from digiward.donations.models import Allocation, Campaign, Handover, ItemKind, PriorityEntry
+from digiward.donations.selectors import SponsorReport
+from digiward.donations.words import vnd_figures, vnd_in_words
+from digiward.registry.journey import MilestoneKind
+from digiward.registry.models import Sex
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+
+KIND_WORDS = {ItemKind.PHONE: "Điện thoại thông minh", ItemKind.SIM: "Thẻ SIM", ItemKind.OTHER: ""}
+UNIT_WORDS = {ItemKind.PHONE: "Chiếc", ItemKind.SIM: "Cái", ItemKind.OTHER: "Cái"}
+CONDITION_WORDS = {"new": "Mới 100%", "good": "Tốt", "damaged": "Hư hỏng", "not_working": "Hỏng"}
+
+
+def _fonts() -> dict[str, str]:
+    return {
+        "font_regular": (FONT_DIR / "BeVietnamPro_400Regular.ttf").as_uri(),
+        "font_bold": (FONT_DIR / "BeVietnamPro_700Bold.ttf").as_uri(),
+    }
+
+
+def date_words(day: date) -> str:
+    """'ngày 20 tháng 9 năm 2026'. Decree 30/2020 writes a leading zero for days 1–9 and
+    for months 1 and 2 only: 'ngày 05 tháng 02 năm 2026', 'ngày 20 tháng 9 năm 2026'."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_name(commune_name: str) -> str:
+    """'Phường Ninh Kiều' → 'Ninh Kiều' (the place written before the date)."""
+    for prefix in ("Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
+        if commune_name.startswith(prefix):
+            return commune_name[len(prefix) :]
+    return commune_name
+
+
+@dataclass
+class ItemLine:
+    number: int
+    description: str
+    short: str  # one line, for the ceremony's table
+    identity: str
+    unit: str
+    condition: str
+    value: str
+    value_vnd: int
+
+
+def item_lines(allocations: Sequence[Allocation]) -> list[ItemLine]:
+    lines = []
+    for number, allocation in enumerate(allocations, start=1):
+        item = allocation.item
+        kind_word = KIND_WORDS[ItemKind(item.kind)]
+        if item.kind == ItemKind.SIM and item.name.lower().startswith("sim"):
+            kind_word = "Thẻ"  # "Thẻ SIM Viettel", not "Thẻ SIM SIM Viettel"
+        description = " ".join(p for p in (kind_word, item.name) if p)
+        if item.kind == ItemKind.SIM:
+            extras = [] if item.carrier.lower() in item.name.lower() else [item.carrier]
+            extras.append(item.data_package)
+            if item.free_months:
+                extras.append(f"miễn phí {item.free_months} tháng")
+            extras = [e for e in extras if e]
+            description += f" ({', '.join(extras)})" if extras else ""
+        identity = (
+            f"IMEI {item.imei}"
+            if item.imei
+            else (f"Số {item.sim_number}" if item.sim_number else "")
+        )
+        lines.append(
+            ItemLine(
+                number=number,
+                description=description,
+                short=item.name,
+                identity=identity,
+                unit=UNIT_WORDS[ItemKind(item.kind)],
+                condition=CONDITION_WORDS.get(item.condition, ""),
+                value=vnd_figures(item.value_vnd),
+                value_vnd=item.value_vnd,
+            )
+        )
+    return lines
+
+
+def status_vi(flags: int, year: int | None) -> str:
+    """The household's status as the minutes write it (always Vietnamese)."""
+    suffix = f" {year}" if year else ""
+    if flags & ranking.POOR_STATUS:
+        words = "Hộ nghèo" + suffix
+    elif flags & ranking.NEAR_POOR_STATUS:
+        words = "Hộ cận nghèo" + suffix
+    elif flags & ranking.PARTICULARLY_DISADVANTAGED:
+        return "Hộ đặc biệt khó khăn"
+    else:
+        return ""
+    if flags & ranking.PARTICULARLY_DISADVANTAGED:
+        words += ", hộ đặc biệt khó khăn"
+    if flags & ranking.MERIT_FAMILY:
+        words += ", gia đình người có công"
+    elif flags & ranking.SOCIAL_POLICY_FAMILY:
+        words += ", gia đình chính sách xã hội"
+    return words
+
+
+def in_sentence(name: str) -> str:
+    """'Phường Ninh Kiều' → 'phường Ninh Kiều' (inside a sentence)."""
+    return name[:1].lower() + name[1:]
+
+
+def _title_of(resident_sex: str) -> str:
+    return "Bà" if resident_sex == Sex.FEMALE else "Ông"
+
+
+def _header(campaign: Campaign, day: date) -> dict[str, object]:
+    commune = campaign.commune
+    sponsors = list(campaign.sponsors.all())
+    return {
+        "campaign": campaign,
+        "commune_upper": commune.name.upper(),
+        "commune_name": in_sentence(commune.name),
+        "place_date": f"{place_name(commune.name)}, {date_words(day)}",
+        "day_words": date_words(day),
+        "sponsors": sponsors,
+        **_fonts(),
+    }
+
+
+def _render(template: str, context: dict[str, object]) -> bytes:
+    with translation.override("vi"):
+        html = render_to_string(template, context)
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+def handover_minutes_pdf(handover: Handover) -> bytes:
+    """One recipient's minutes: parties, items with IMEI and SIM number, total in words."""
+    allocations = list(handover.allocations.select_related("item").order_by("kind", "pk"))
+    lines = item_lines(allocations)
+    total = sum(line.value_vnd for line in lines)
+    entry = PriorityEntry.objects.filter(
+        campaign=handover.campaign, household=handover.household
+    ).first()
+    status = status_vi(entry.flags, entry.poverty_year) if entry is not None else ""
+    recipient = handover.recipient
+    context = {
+        **_header(handover.campaign, handover.handed_on),
+        "handover": handover,
+        "recipient": recipient,
+        "recipient_title": _title_of(recipient.sex),
+        "household": handover.household,
+        "household_status": status,
+        "lines": lines,
+        "total": vnd_figures(total),
+        "total_words": vnd_in_words(total),
+        "checklist": [
+            ("Cài đặt ứng dụng VNeID từ kho ứng dụng chính thức", handover.vneid_installed),
+            ("Đăng ký tài khoản định danh điện tử mức 1", handover.vneid_level1),
+            ("Bật chế độ chữ to", handover.large_font),
+            ("Lưu số điện thoại người thân", handover.relative_number_saved),
+            (
+                "Hướng dẫn phòng tránh lừa đảo (không đọc mã OTP cho bất kỳ ai)",
+                handover.scam_warning,
+            ),
+            ("Đăng ký thuê bao SIM chính chủ", handover.sim_in_own_name),
+        ],
+    }
+    return _render("donations/pdf/handover_minutes.html", context)
+
+
+@dataclass
+class CeremonyLine:
+    number: int
+    handover: Handover
+    recipient_title: str
+    items: list[ItemLine]
+    value_vnd: int
+    value: str
+
+
+def ceremony_minutes_pdf(campaign: Campaign, day: date) -> bytes:
+    """One set of minutes for a whole ceremony: every recipient of that day signs a line."""
+    handovers = list(
+        Handover.objects.filter(campaign=campaign, handed_on=day)
+        .select_related("recipient", "household", "household__area")
+        .prefetch_related("allocations__item")
+        .order_by("number")
+    )
+    lines = []
+    for number, handover in enumerate(handovers, start=1):
+        items = item_lines(sorted(handover.allocations.all(), key=lambda a: (a.kind, a.pk)))
+        lines.append(
+            CeremonyLine(
+                number=number,
+                handover=handover,
+                recipient_title=_title_of(handover.recipient.sex),
+                items=items,
+                value_vnd=sum(i.value_vnd for i in items),
+                value=vnd_figures(sum(i.value_vnd for i in items)),
+            )
+        )
+    total = sum(line.value_vnd for line in lines)
+    kinds = list(dict.fromkeys(item.description for line in lines for item in line.items))
+    context = {
+        **_header(campaign, day),
+        "lines": lines,
+        "kinds": kinds,
+        "place": handovers[0].place if handovers else campaign.handover_place,
+        "total": vnd_figures(total),
+        "total_words": vnd_in_words(total),
+        "count": len(lines),
+    }
+    return _render("donations/pdf/ceremony_minutes.html", context)
+
+
+def sponsor_report_pdf(report: SponsorReport, *, printed_on: date) -> bytes:
+    """The sponsor's report on paper (Vietnamese): aggregates, names only with consent."""
+    with translation.override("vi"):
+        milestone_labels = {kind.value: str(kind.label) for kind in MilestoneKind}
+    context = {
+        **_header(report.campaign, printed_on),
+        "report": report,
+        "kind_words": {
+            "phone": "Điện thoại thông minh",
+            "sim": "Thẻ SIM",
+            "other": "Vật phẩm khác",
+        },
+        "milestone_labels": milestone_labels,
+        "pledged_words": vnd_in_words(report.pledged_vnd),
+        "handed_over_words": vnd_in_words(report.handed_over_vnd),
+    }
+    return _render("donations/pdf/sponsor_report.html", context)

@@ -1,0 +1,300 @@
+"""A household in a campaign: why it is (not) on the list, allocation, handover, follow-up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.audit import audit_record
+from digiward.core.errors import DomainError
+from digiward.core.models import AuditAction
+from digiward.core.permissions import Perm
+from digiward.donations import pdf, ranking, services, wording, workflow
+from digiward.donations.forms import AllocationForm, CancelForm, FollowUpForm, HandoverForm
+from digiward.donations.models import (
+    Allocation,
+    AllocationStatus,
+    FollowUp,
+    Handover,
+    PriorityEntry,
+)
+from digiward.donations.selectors import follow_up_tasks, household_facts
+from digiward.donations.views.common import attachment, audit_view, get_campaign
+from digiward.registry.models import Household
+
+
+def _household(request: CommuneRequest, campaign_commune_ids: set[int], pk: int) -> Household:
+    household: Household | None = (
+        Household.objects.filter(pk=pk, commune_id__in=campaign_commune_ids)
+        .select_related("area", "head")
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household
+
+
+@commune_required(Perm.VIEW_CAMPAIGNS)
+@require_http_methods(["GET", "POST"])
+def campaign_household(request: CommuneRequest, pk: int, household_pk: int) -> HttpResponseBase:
+    """Why this household is where it is, who lives there, what it was given."""
+    campaign = get_campaign(request, pk)
+    commune_ids = set(campaign.communes.values_list("pk", flat=True)) | {campaign.commune_id}
+    household = _household(request, commune_ids, household_pk)
+    form = AllocationForm(request.POST or None, household=household, campaign=campaign)
+    if request.method == "POST":
+        request.access.require(Perm.MANAGE_CAMPAIGNS)
+        if form.is_valid():
+            try:
+                services.allocation_create(
+                    access=request.access,
+                    campaign=campaign,
+                    household=household,
+                    recipient=form.cleaned_data["recipient"],
+                    items=list(form.cleaned_data["items"]),
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Items allocated."))
+                return redirect(
+                    "donations:campaign_household", pk=campaign.pk, household_pk=household.pk
+                )
+    rules = campaign.ranking_rules
+    entry = PriorityEntry.objects.filter(campaign=campaign, household=household).first()
+    facts = household_facts(campaign, household, reference=timezone.localdate())
+    assessment = ranking.assess(facts, rules)
+    flags = ranking.stored_flags(facts)
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=request.access.commune,
+        obj=household,
+        note=f"donations campaign {campaign.pk}",
+    )
+    context = {
+        "campaign": campaign,
+        "household": household,
+        "entry": entry,
+        "entry_reasons": wording.reasons_text(entry.flags, entry.poverty_year, rules)
+        if entry
+        else "",
+        "today_reasons": wording.reasons_text(flags, facts.poverty_year, rules),
+        "exclusions": [wording.exclusion_words(c, rules) for c in assessment.excluded],
+        "residents": household.residents.order_by("status", "birth_year", "pk"),
+        "allocations": Allocation.objects.filter(campaign=campaign, household=household)
+        .select_related("item", "recipient", "handover")
+        .order_by("pk"),
+        "handovers": Handover.objects.filter(campaign=campaign, household=household),
+        "form": form,
+        "allocates": campaign.status in workflow.ALLOCATES,
+        "changes_list": campaign.status in workflow.REVIEWS + workflow.AMENDS,
+        "hands_over": campaign.status in workflow.HANDS_OVER,
+        "waiting": Allocation.objects.filter(
+            campaign=campaign, household=household, status=AllocationStatus.ALLOCATED
+        ).exists(),
+    }
+    return render(request, "donations/household.html", context)
+
+
+@commune_required(Perm.MANAGE_CAMPAIGNS)
+@require_POST
+def allocation_cancel(request: CommuneRequest, allocation_pk: int) -> HttpResponseBase:
+    allocation = get_for_access(Allocation.objects.all(), request.access, pk=allocation_pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the allocation is cancelled."))
+    else:
+        try:
+            services.allocation_cancel(
+                access=request.access, allocation=allocation, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Allocation cancelled; the item is back in stock."))
+    return redirect(
+        "donations:campaign_household",
+        pk=allocation.campaign_id,
+        household_pk=allocation.household_id,
+    )
+
+
+@commune_required(Perm.MANAGE_CAMPAIGNS)
+@require_http_methods(["GET", "POST"])
+def handover_create(request: CommuneRequest, pk: int, household_pk: int) -> HttpResponseBase:
+    campaign = get_campaign(request, pk)
+    commune_ids = set(campaign.communes.values_list("pk", flat=True)) | {campaign.commune_id}
+    household = _household(request, commune_ids, household_pk)
+    form = HandoverForm(request.POST or None, campaign=campaign, household=household)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = services.HandoverDetails(**{k: v for k, v in data.items() if k != "allocations"})
+        try:
+            handover = services.handover_record(
+                access=request.access,
+                campaign=campaign,
+                allocations=list(data["allocations"]),
+                details=details,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Handover %(ref)s recorded; follow-ups are planned.")
+                % {"ref": handover.reference},
+            )
+            return redirect("donations:handover_detail", handover_pk=handover.pk)
+    return render(
+        request,
+        "donations/handover_form.html",
+        {"campaign": campaign, "household": household, "form": form},
+    )
+
+
+@commune_required(Perm.VIEW_CAMPAIGNS)
+def handover_detail(request: CommuneRequest, handover_pk: int) -> HttpResponse:
+    handover = get_for_access(
+        Handover.objects.select_related("campaign", "recipient", "household", "recorded_by"),
+        request.access,
+        pk=handover_pk,
+    )
+    get_campaign(request, handover.campaign_id)
+    audit_record(action=AuditAction.VIEW, commune=request.access.commune, obj=handover)
+    return render(
+        request,
+        "donations/handover_detail.html",
+        {
+            "handover": handover,
+            "campaign": handover.campaign,
+            "allocations": handover.allocations.select_related("item"),
+            "follow_ups": handover.follow_ups.select_related("done_by"),
+            "checklist": [
+                (handover._meta.get_field(n).verbose_name, getattr(handover, n))
+                for n in services.CHECKLIST
+            ],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@commune_required(Perm.VIEW_CAMPAIGNS)
+def handover_minutes(request: CommuneRequest, handover_pk: int) -> HttpResponse:
+    handover = get_for_access(
+        Handover.objects.select_related("campaign__commune", "recipient", "household__area"),
+        request.access,
+        pk=handover_pk,
+    )
+    get_campaign(request, handover.campaign_id)
+    content = pdf.handover_minutes_pdf(handover)
+    audit_record(
+        action=AuditAction.EXPORT,
+        commune=request.access.commune,
+        obj=handover,
+        object_repr=f"{handover.reference} (PDF)",
+    )
+    return attachment(
+        content,
+        filename=f"bien-ban-ban-giao-{handover.number:02d}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
+
+
+@commune_required(Perm.VIEW_CAMPAIGNS)
+def ceremony_minutes(request: CommuneRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign(request, pk)
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        raise Http404 from None
+    if not Handover.objects.filter(campaign=campaign, handed_on=day).exists():
+        raise Http404
+    content = pdf.ceremony_minutes_pdf(campaign, day)
+    audit_record(
+        action=AuditAction.EXPORT,
+        commune=request.access.commune,
+        obj=campaign,
+        object_repr=f"{campaign.name}: {day:%d/%m/%Y} (PDF)",
+    )
+    return attachment(
+        content,
+        filename=f"bien-ban-ban-giao-{day:%Y%m%d}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
+
+
+@commune_required(Perm.VIEW_CAMPAIGNS)
+def handover_list(request: CommuneRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign(request, pk)
+    handovers = Handover.objects.filter(campaign=campaign).select_related("recipient", "household")
+    days = sorted({h.handed_on for h in handovers})
+    waiting = (
+        Allocation.objects.filter(campaign=campaign, status=AllocationStatus.ALLOCATED)
+        .select_related("household", "recipient", "item")
+        .order_by("household__code", "pk")
+    )
+    audit_view(request, "donations.handover", f"handovers of campaign {campaign.pk}")
+    return render(
+        request,
+        "donations/handover_list.html",
+        {"campaign": campaign, "handovers": handovers, "days": days, "waiting": waiting},
+    )
+
+
+# ---- Follow-ups ------------------------------------------------------------------------
+
+
+@commune_required(Perm.RECORD_MILESTONE)
+def follow_up_list(request: CommuneRequest) -> HttpResponse:
+    show = "done" if request.GET.get("show") == "done" else "todo"
+    page = Paginator(follow_up_tasks(request.access, show=show), 50).get_page(
+        request.GET.get("page")
+    )
+    audit_view(request, "donations.followup", f"follow-ups {show} page {page.number}")
+    return render(
+        request,
+        "donations/follow_up_list.html",
+        {"page_obj": page, "show": show, "today": timezone.localdate()},
+    )
+
+
+@commune_required(Perm.RECORD_MILESTONE)
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request: CommuneRequest, follow_up_pk: int) -> HttpResponseBase:
+    follow_up = get_object_or_404(
+        FollowUp.objects.for_access(request.access).select_related(
+            "handover__recipient", "handover__household", "handover__campaign"
+        ),
+        pk=follow_up_pk,
+    )
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_record(
+                access=request.access, follow_up=follow_up, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("donations:follow_up_list")
+    return render(
+        request,
+        "donations/follow_up_form.html",
+        {
+            "follow_up": follow_up,
+            "form": form,
+            "today": timezone.localdate(),
+            "items": follow_up.handover.allocations.select_related("item"),
+        },
+    )

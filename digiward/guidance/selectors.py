@@ -1,0 +1,279 @@
+"""Reads of the guidance team that several screens share: the month calendar, a member's
+shifts, hours served, open swaps, the desk queue and its waiting times."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from digiward.core.models import Commune, Role, User
+from digiward.guidance.models import (
+    Attendance,
+    DutyShift,
+    QueueStatus,
+    QueueTicket,
+    Roster,
+    ShiftAssignment,
+    SwapRequest,
+    SwapStatus,
+    TeamMember,
+)
+from digiward.guidance.rostering import closed_days, month_bounds
+from digiward.guidance.services import shift_gaps
+
+
+@dataclass
+class ShiftView:
+    shift: DutyShift
+    assignments: list[ShiftAssignment]
+    gaps: dict[str, Any]
+    mine: bool = False
+
+    @property
+    def has_gap(self) -> bool:
+        g = self.gaps
+        return bool(g["missing"] or g["needs_experienced"] or g["needs_skills"])
+
+
+@dataclass
+class DayView:
+    day: date
+    in_month: bool
+    closed: str | None
+    shifts: list[ShiftView] = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def month_calendar(
+    commune: Commune, month: date, *, roster: Roster | None, member: TeamMember | None = None
+) -> list[list[DayView]]:
+    """Weeks (Monday first) covering the month, each day with its shifts and gaps.
+
+    Three queries whatever the month's size: shifts, assignments with members, holidays
+    (the calendar itself is computed).
+    """
+    first, last = month_bounds(month)
+    start = first - timedelta(days=first.weekday())
+    end = last + timedelta(days=6 - last.weekday())
+    closed = closed_days(commune, month)
+    per_day: dict[date, list[ShiftView]] = defaultdict(list)
+    if roster is not None:
+        shifts = list(roster.shifts.order_by("date", "start"))
+        seats: dict[int, list[ShiftAssignment]] = defaultdict(list)
+        for a in (
+            ShiftAssignment.objects.filter(shift__roster=roster)
+            .select_related("member__user")
+            .order_by("member__user__full_name")
+        ):
+            seats[a.shift_id].append(a)
+        for shift in shifts:
+            people = seats.get(shift.pk, [])
+            per_day[shift.date].append(
+                ShiftView(
+                    shift=shift,
+                    assignments=people,
+                    gaps=shift_gaps(shift, [a.member for a in people]),
+                    mine=member is not None and any(a.member_id == member.pk for a in people),
+                )
+            )
+    weeks: list[list[DayView]] = []
+    day = start
+    while day <= end:
+        week = []
+        for _ in range(7):
+            week.append(
+                DayView(
+                    day=day,
+                    in_month=first <= day <= last,
+                    closed=closed.get(day) if first <= day <= last else None,
+                    shifts=per_day.get(day, []),
+                )
+            )
+            day += timedelta(days=1)
+        weeks.append(week)
+    return weeks
+
+
+def member_shifts(member: TeamMember, *, start: date, end: date) -> QuerySet[ShiftAssignment]:
+    """A member's seats between two days, published rosters only."""
+    return (
+        ShiftAssignment.objects.filter(
+            member=member,
+            shift__date__gte=start,
+            shift__date__lte=end,
+            shift__roster__status="published",
+        )
+        .select_related("shift__roster")
+        .prefetch_related("swap_requests")
+        .order_by("shift__date", "shift__start")
+    )
+
+
+@dataclass(frozen=True)
+class Service:
+    """A member's record of service, for recognition."""
+
+    member: TeamMember
+    done: int
+    missed: int
+    excused: int
+    planned: int
+    hours: Decimal
+
+
+def hours_served(
+    commune: Commune, *, since: date | None = None, until: date | None = None
+) -> list[Service]:
+    """Shifts done, missed and excused and hours served per member, most hours first.
+
+    Hours are the shift's length (opening hours), counted only when attendance is
+    "done". One query: the rows are few (10 members × ~40 shifts a month).
+    """
+    members = {m.pk: m for m in TeamMember.objects.for_commune(commune).select_related("user")}
+    rows = ShiftAssignment.objects.filter(
+        commune=commune, shift__roster__status="published"
+    ).select_related("shift")
+    if since:
+        rows = rows.filter(shift__date__gte=since)
+    if until:
+        rows = rows.filter(shift__date__lte=until)
+    tally: dict[int, dict[str, Any]] = {
+        pk: {"done": 0, "missed": 0, "excused": 0, "planned": 0, "hours": Decimal(0)}
+        for pk in members
+    }
+    for row in rows:
+        entry = tally[row.member_id]
+        entry[row.attendance] += 1
+        if row.attendance == Attendance.DONE:
+            entry["hours"] += row.shift.hours
+    services = [Service(member=members[pk], **entry) for pk, entry in tally.items()]
+    return sorted(services, key=lambda s: (-s.hours, -s.done, s.member.name))
+
+
+def candidates_for(shift: DutyShift) -> list[TeamMember]:
+    """Active members not on the shift yet (the lead's "add someone" list)."""
+    on = shift.assignments.values("member_id")
+    return list(
+        TeamMember.objects.for_commune(shift.commune_id)
+        .filter(is_active=True)
+        .exclude(pk__in=on)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def users_for_team(commune: Commune) -> QuerySet[User]:
+    """People who may join the team: volunteers and officers of the commune not on it yet."""
+    taken = TeamMember.objects.for_commune(commune).values("user_id")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__commune=commune,
+            memberships__role__in=[Role.VOLUNTEER, Role.OFFICER, Role.COMMUNE_ADMIN],
+        )
+        .exclude(pk__in=taken)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def swaps_open_to(member: TeamMember) -> QuerySet[SwapRequest]:
+    """Colleagues' open requests that `member` could answer."""
+    return (
+        SwapRequest.objects.filter(commune_id=member.commune_id, status=SwapStatus.OPEN)
+        .exclude(requester=member)
+        .filter(assignment__shift__date__gt=timezone.localdate())
+        .select_related("assignment__shift", "requester__user")
+        .order_by("assignment__shift__date", "assignment__shift__start")
+    )
+
+
+def swaps_for_lead(commune: Commune) -> QuerySet[SwapRequest]:
+    return (
+        SwapRequest.objects.filter(commune=commune, status=SwapStatus.ACCEPTED)
+        .select_related(
+            "assignment__shift", "requester__user", "accepted_by__user", "offered_assignment__shift"
+        )
+        .order_by("assignment__shift__date")
+    )
+
+
+def my_swaps(member: TeamMember) -> QuerySet[SwapRequest]:
+    return (
+        SwapRequest.objects.filter(Q(requester=member) | Q(accepted_by=member))
+        .select_related(
+            "assignment__shift", "requester__user", "accepted_by__user", "offered_assignment__shift"
+        )
+        .order_by("-created_at")[:30]
+    )
+
+
+# ---- Desk queue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueState:
+    waiting: list[QueueTicket]
+    serving: list[QueueTicket]
+    last_called: QueueTicket | None
+    served_today: int
+    average_wait: int | None  # minutes, today's called tickets
+
+
+def queue_state(commune: Commune, day: date) -> QueueState:
+    tickets = list(QueueTicket.objects.for_commune(commune).filter(issued_on=day))
+    waiting = [t for t in tickets if t.status == QueueStatus.WAITING]
+    serving = [t for t in tickets if t.status == QueueStatus.CALLED]
+    called = [t for t in tickets if t.called_at is not None]
+    last = max(called, key=lambda t: t.called_at or timezone.now(), default=None)
+    waits = [t.waited_minutes for t in called if t.waited_minutes is not None]
+    return QueueState(
+        waiting=waiting,
+        serving=serving,
+        last_called=last,
+        served_today=sum(1 for t in tickets if t.status == QueueStatus.SERVED),
+        average_wait=round(sum(waits) / len(waits)) if waits else None,
+    )
+
+
+@dataclass(frozen=True)
+class HourLoad:
+    hour: int
+    tickets: float  # per open day
+    average_wait: int | None
+    average_service: int | None
+
+
+def queue_by_hour(commune: Commune, *, days: int = 28) -> list[HourLoad]:
+    """Tickets per hour of the day and the wait, over the last `days`: what sizes the roster."""
+    since = timezone.localdate() - timedelta(days=days)
+    rows = QueueTicket.objects.for_commune(commune).filter(issued_on__gte=since)
+    per_hour: dict[int, list[QueueTicket]] = defaultdict(list)
+    open_days: set[date] = set()
+    for ticket in rows:
+        local: datetime = timezone.localtime(ticket.issued_at)
+        per_hour[local.hour].append(ticket)
+        open_days.add(ticket.issued_on)
+    loads = []
+    for hour in sorted(per_hour):
+        items = per_hour[hour]
+        waits = [t.waited_minutes for t in items if t.waited_minutes is not None]
+        served = [t.served_minutes for t in items if t.served_minutes is not None]
+        loads.append(
+            HourLoad(
+                hour=hour,
+                tickets=round(len(items) / max(1, len(open_days)), 1),
+                average_wait=round(sum(waits) / len(waits)) if waits else None,
+                average_service=round(sum(served) / len(served)) if served else None,
+            )
+        )
+    return loads

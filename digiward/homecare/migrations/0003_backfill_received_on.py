@@ -1,0 +1,22 @@
+"""Requests made before deadlines existed: received on the day they were created.
+
+Their deadline (due_on) stays empty until someone edits them: the SLA of a past
+request is not invented after the fact.
+"""
+
+from django.db import migrations
+from django.utils import timezone
+
+
+def received_on_from_created_at(apps, schema_editor):
+    HomeSupportRequest = apps.get_model("homecare", "HomeSupportRequest")
+    for request in HomeSupportRequest.objects.only("pk", "created_at").iterator():
+        HomeSupportRequest.objects.filter(pk=request.pk).update(
+            received_on=timezone.localdate(request.created_at)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("homecare", "0002_visits_plans_and_records")]
+
+    operations = [migrations.RunPython(received_on_from_created_at, migrations.RunPython.noop)]

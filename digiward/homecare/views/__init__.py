@@ -1,0 +1,1 @@
+"""Home-support screens, one module per area (requests, planning, visits, set-up)."""
