@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from pg_database import ensure_database
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
@@ -49,6 +51,7 @@ def fresh_database(url: str, db_file: Path | None) -> None:
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     env = {**os.environ, "DATABASE_URL": url}
     if db_file is None:  # PostgreSQL: start from an empty schema
+        ensure_database(url)
         subprocess.run(
             [PYTHON, "-m", "config.manage", "flush", "--noinput", "-v0"],
             cwd=ROOT,

@@ -15,7 +15,12 @@ cat <<'TEXT'
     quantri     commune administrator      canbo       officer
     tinhnguyen  volunteer                  nhataitro   sponsor viewer
     tinh        province viewer (Cần Thơ)
+    cb.phuong   officer who visits homes   tnv.khang   guidance-team volunteer
+  Public pages: http://127.0.0.1:8000/  ·  staff: http://127.0.0.1:8000/app/
   Stop with Ctrl+C.
 
 TEXT
-"$BIN/gunicorn" config.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --log-level warning
+# Sync workers, two per core: under sustained load gunicorn's threaded worker served
+# 3 times fewer requests than sync workers on the same machine (docs/benchmarks.md).
+WORKERS=$(( $(nproc) * 2 ))
+"$BIN/gunicorn" config.wsgi --bind 127.0.0.1:8000 --workers "$WORKERS" --access-logfile - --log-level warning

@@ -193,3 +193,18 @@ def write_entries(
             finally:
                 cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
     timings.write_db += time.perf_counter() - started
+
+
+def reclaim_space() -> None:
+    """After a ranking has committed on PostgreSQL, vacuum the list table.
+
+    Replacing a million-row list leaves a million dead rows; autovacuum gets to them
+    late, and until then the next ranking writes into a bloated table and its indexes
+    (measured: 7.9 s to write the list into a vacuumed table, 13-14 s after a few
+    rankings in a row). VACUUM cannot run inside a transaction, so inside one (tests,
+    a caller's atomic block) this does nothing and autovacuum remains the fallback.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f'VACUUM (ANALYZE) "{PriorityEntry._meta.db_table}"')

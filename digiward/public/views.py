@@ -15,8 +15,10 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -31,6 +33,7 @@ from digiward.homecare.selectors import planned_visit
 from digiward.homecare.services import PublicRequest, request_lookup, request_submit_public
 from digiward.procedures.cards import guide_card_pdf
 from digiward.procedures.selectors import (
+    Hit,
     catalog_version,
     commune_note,
     guide_with_procedure,
@@ -47,19 +50,17 @@ SEARCH_CACHE_SECONDS = 300
 
 
 @functools.lru_cache(maxsize=1)
-def _commune_id() -> int | None:
+def _public_commune() -> Commune | None:
+    """Read once per process: every public page shows it, and communes change only when
+    `load_units` runs (restart the server after that). Tests clear this cache."""
     code = Commune.normalize_code(settings.DIGIWARD_PUBLIC_COMMUNE or "")
-    commune = Commune.objects.filter(code=code).first() if code else None
-    return commune.pk if commune else None
+    if not code:
+        return None
+    return Commune.objects.select_related("province").filter(code=code).first()
 
 
 def public_commune() -> Commune | None:
-    commune_id = _commune_id()
-    return (
-        Commune.objects.select_related("province").filter(pk=commune_id).first()
-        if commune_id
-        else None
-    )
+    return _public_commune()
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -81,14 +82,40 @@ def guide_search(request: HttpRequest) -> HttpResponse:
         return HttpResponse(cached)
     commune = public_commune()
     hits = search_procedures(query, commune=commune, limit=20) if query else []
-    guide_base = reverse("public:search")
     response = render(
         request,
         "public/search.html",
-        {"query": query, "hits": hits, "commune": commune, "guide_base": guide_base},
+        {"query": query, "results": _result_items(hits), "commune": commune},
     )
     cache.set(key, response.content, SEARCH_CACHE_SECONDS)
     return response
+
+
+# A result line depends only on the procedure, its guide and the language, not on the
+# question: rendering it once per worker makes a never-seen question cost the search
+# and the page around the list (a third of the time, measured with bench_public.py).
+_RESULT_ITEMS: dict[tuple[str | None, str, int, str], SafeString] = {}
+_RESULT_ITEMS_MAX = 10_000
+
+
+def _result_items(hits: list[Hit]) -> list[SafeString]:
+    language, version = get_language(), catalog_version()
+    guide_base = reverse("public:search")
+    items = []
+    for hit in hits:
+        key = (language, version, hit.procedure.pk, hit.guide_slug or "")
+        item = _RESULT_ITEMS.get(key)
+        if item is None:
+            if len(_RESULT_ITEMS) >= _RESULT_ITEMS_MAX:
+                _RESULT_ITEMS.clear()  # the catalog changed many times: start again
+            item = mark_safe(  # noqa: S308 - rendered by the template engine, escaped there
+                render_to_string(
+                    "public/_search_result.html", {"hit": hit, "guide_base": guide_base}
+                )
+            )
+            _RESULT_ITEMS[key] = item
+        items.append(item)
+    return items
 
 
 @cache_control(max_age=300)

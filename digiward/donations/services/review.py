@@ -139,6 +139,7 @@ def _ranking_run(
             changes={"eligible": [None, summary.eligible]},
             actor=acting_user,
         )
+    ranking_store.reclaim_space()
     return run
 
 

@@ -37,7 +37,7 @@ PASSWORD = "mat-khau-thu-nghiem"  # the personas' password (core factories)
 def site(live_server, commune, officer):
     call_command("load_procedures", verbosity=0)
     reset_search_index()
-    public_views._commune_id.cache_clear()
+    public_views._public_commune.cache_clear()
     SettingsFactory(commune=commune)
     OfficerProfileFactory(commune=commune, user=officer, authorities=[Authority.CERTIFY])
     household = HouseholdFactory(
@@ -50,7 +50,7 @@ def site(live_server, commune, officer):
         commune=commune, household=household, full_name="Nguyễn Thị Năm", birth_year=1941
     )
     yield live_server.url
-    public_views._commune_id.cache_clear()
+    public_views._public_commune.cache_clear()
 
 
 def fits_the_phone(page):

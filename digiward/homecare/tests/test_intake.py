@@ -213,7 +213,7 @@ def test_the_public_form_gets_a_deadline(client, commune, hc_settings):
     from digiward.public import views as public_views
 
     call_command("load_procedures", verbosity=0)
-    public_views._commune_id.cache_clear()
+    public_views._public_commune.cache_clear()
     client.post(
         reverse("public:help_at_home"),
         {
@@ -227,7 +227,7 @@ def test_the_public_form_gets_a_deadline(client, commune, hc_settings):
             "website": "",
         },
     )
-    public_views._commune_id.cache_clear()
+    public_views._public_commune.cache_clear()
     request = HomeSupportRequest.objects.get()
     assert request.source == RequestSource.PUBLIC_FORM
     assert request.sla_working_days == hc_settings.default_sla_working_days

@@ -45,7 +45,16 @@ def snapshot():
 
 
 def test_the_demo_is_realistic_deterministic_and_idempotent(commune):
-    call_command("seed_demo", "--commune", "31135", "--households", "250", "--today", TODAY.isoformat(), stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--commune",
+        "31135",
+        "--households",
+        "250",
+        "--today",
+        TODAY.isoformat(),
+        stdout=StringIO(),
+    )
     summary = seed_homecare(commune=commune, today=TODAY)
     assert "day plan 02/11/2026" in summary
     statuses = Counter(HomeSupportRequest.objects.values_list("status", flat=True))

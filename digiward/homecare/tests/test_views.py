@@ -216,7 +216,7 @@ def test_the_route_pdf_is_a_pdf_with_the_stops(world, commune, officer):
 def test_the_public_status_page_shows_the_planned_day(world, client):
     from digiward.public import views as public_views
 
-    public_views._commune_id.cache_clear()
+    public_views._public_commune.cache_clear()
     request = HomeSupportRequest.objects.get(pk=world["request"])
     assert request.status == RequestStatus.SCHEDULED
     page = client.post(
@@ -225,7 +225,7 @@ def test_the_public_status_page_shows_the_planned_day(world, client):
     visit = request.visits.get()
     assert f'data-visit-day="{visit.day:%Y-%m-%d}"' in page
     assert f"{visit.starts_at:%H:%M}" in page
-    public_views._commune_id.cache_clear()
+    public_views._public_commune.cache_clear()
 
 
 def test_recording_a_visit_from_the_phone_form(world, commune, officer):

@@ -110,9 +110,9 @@ def Client_get_public_guide_404(slug):
     with override_settings(DIGIWARD_PUBLIC_COMMUNE="31150"):
         from digiward.public import views
 
-        views._commune_id.cache_clear()
+        views._public_commune.cache_clear()
         status = Client().get(reverse("public:guide", args=[slug])).status_code
-        views._commune_id.cache_clear()
+        views._public_commune.cache_clear()
     return status == 404
 
 

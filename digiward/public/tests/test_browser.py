@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def site(live_server, commune):
     call_command("load_procedures", verbosity=0)
     reset_search_index()
-    views._commune_id.cache_clear()
+    views._public_commune.cache_clear()
     yield live_server.url
-    views._commune_id.cache_clear()
+    views._public_commune.cache_clear()
 
 
 def test_search_read_ask_for_help_and_check_the_status(site):

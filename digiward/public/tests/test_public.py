@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 def catalog(commune):
     call_command("load_procedures", verbosity=0)
     reset_search_index()
-    views._commune_id.cache_clear()
+    views._public_commune.cache_clear()
     yield
-    views._commune_id.cache_clear()
+    views._public_commune.cache_clear()
 
 
 def form_data(**overrides):
@@ -69,6 +69,22 @@ def test_public_pages_are_light_and_need_no_script_to_read(client, path):
     page = response.content.decode()
     assert "htmx" not in page
     assert all("read-aloud" in src for src in re.findall(r'<script src="([^"]+)"', page))
+
+
+def test_search_results_follow_catalog_changes_and_language(client):
+    """Result lines are rendered once per worker; a catalog change or another language
+    must not show the old line."""
+    url = reverse("public:search") + "?q=khai+sinh"
+    assert "Đăng ký khai sinh" in client.get(url).content.decode()
+    procedure = Procedure.objects.get(slug="dang-ky-khai-sinh")
+    procedure.name = "Đăng ký khai sinh cho trẻ em"
+    procedure.save()
+    reset_search_index()
+    assert "Đăng ký khai sinh cho trẻ em" in client.get(url).content.decode()
+    client.get(reverse("public:set_language", args=["en"]) + "?next=/")
+    page = client.get(url).content.decode()
+    assert procedure.name_en and '<html lang="en">' in page
+    assert procedure.name_en in page and "Đăng ký khai sinh cho trẻ em" not in page
 
 
 def test_a_guide_page_shows_steps_with_the_screen_words_in_bold(client):

@@ -1,0 +1,85 @@
+"""The home page tells each role what needs doing, in its own commune only."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from digiward.core.access import access_for
+from digiward.guidance.models import RosterStatus
+from digiward.guidance.tests.factories import (
+    AssignmentFactory,
+    DutyShiftFactory,
+    RosterFactory,
+    TeamMemberFactory,
+)
+from digiward.homecare.models import RequestStatus
+from digiward.homecare.tests.factories import RequestFactory, SettingsFactory
+from digiward.reports.selectors import home_summary
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(commune, due_on: date, status: str = RequestStatus.ACCEPTED):
+    SettingsFactory(commune=commune)
+    return RequestFactory(commune=commune, due_on=due_on, status=status)
+
+
+def test_officer_sees_overdue_and_due_soon_requests_of_the_commune_only(
+    client_for, commune, other_commune, officer
+):
+    today = timezone.localdate()
+    _request(commune, today - timedelta(days=3))
+    _request(commune, today)
+    _request(commune, today - timedelta(days=3), status=RequestStatus.COMPLETED)
+    _request(other_commune, today - timedelta(days=3))
+
+    today_summary = home_summary(access_for(officer, commune)).today
+    assert (today_summary.overdue_requests, today_summary.due_soon_requests) == (1, 1)
+
+    page = client_for(officer).get(reverse("reports:home")).content.decode()
+    assert reverse("homecare:deadlines") in page
+
+
+def test_volunteer_sees_next_published_shift_and_no_home_support(commune, volunteer, client_for):
+    member = TeamMemberFactory(commune=commune, user=volunteer)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    roster = RosterFactory(
+        commune=commune, month=tomorrow.replace(day=1), status=RosterStatus.PUBLISHED
+    )
+    shift = DutyShiftFactory(
+        commune=commune, roster=roster, date=tomorrow, start=time(7), end=time(11, 30)
+    )
+    AssignmentFactory(shift=shift, member=member)
+
+    today_summary = home_summary(access_for(volunteer, commune)).today
+    assert today_summary.next_shift is not None and today_summary.next_shift.shift == shift
+    assert today_summary.overdue_requests is None  # volunteers do not handle requests
+
+    page = client_for(volunteer).get(reverse("reports:home")).content.decode()
+    assert reverse("guidance:my_shifts") in page
+    assert tomorrow.strftime("%d/%m/%Y") in page
+    assert reverse("guidance:session_log") in page
+    assert f'href="{reverse("homecare:request_list")}"' not in page
+
+
+def test_draft_roster_is_not_announced(commune, volunteer):
+    member = TeamMemberFactory(commune=commune, user=volunteer)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    roster = RosterFactory(
+        commune=commune, month=tomorrow.replace(day=1), status=RosterStatus.DRAFT
+    )
+    AssignmentFactory(
+        shift=DutyShiftFactory(commune=commune, roster=roster, date=tomorrow), member=member
+    )
+    assert home_summary(access_for(volunteer, commune)).today.next_shift is None
+
+
+def test_sponsor_viewer_is_pointed_at_the_sponsor_report(commune, sponsor, client_for):
+    page = client_for(sponsor).get(reverse("reports:home")).content.decode()
+    assert f'href="{reverse("donations:report_list")}"' in page
+    assert f'href="{reverse("donations:campaign_list")}"' not in page
+    assert f'href="{reverse("registry:home")}"' not in page
