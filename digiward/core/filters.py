@@ -5,18 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import AuditAction, AuditEvent, Commune, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from digiward.core.widgets import DateInput
 
 
 class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune, User
 from digiward.core.phones import PhoneNumberField
+from digiward.core.widgets import DateInput
 from digiward.donations import ranking
 from digiward.donations.models import (
     USABLE_CONDITIONS,
@@ -29,13 +30,6 @@ from digiward.donations.models import (
 )
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Household, Resident
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class SponsorForm(forms.ModelForm[Sponsor]):

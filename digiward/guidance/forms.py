@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneNumberField
+from digiward.core.widgets import DateInput, TimeInput
 from digiward.guidance.desk import MAX_MINUTES, SessionInput
 from digiward.guidance.models import (
     WEEKDAY_CHOICES,
@@ -28,20 +29,6 @@ from digiward.guidance.models import (
 )
 from digiward.guidance.selectors import users_for_team
 from digiward.registry.journey import MilestoneKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class MemberForm(forms.ModelForm[TeamMember]):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune, Membership, Role, User
 from digiward.core.phones import PhoneNumberField
+from digiward.core.widgets import DateInput, TimeInput
 from digiward.homecare.models import (
     Authority,
     HomecareSettings,
@@ -29,20 +30,6 @@ from digiward.homecare.services import RequestDetails, WindowData
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Area
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 def home_procedures(commune: Commune) -> QuerySet[Procedure]:

@@ -11,18 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneNumberField
+from digiward.core.widgets import DateInput
 from digiward.registry.citizen_ids import CitizenIdError, consistency_warnings, parse_citizen_id
 from digiward.registry.imports.cells import CellError, parse_birth
 from digiward.registry.journey import LADDER, MilestoneKind, MilestoneSource, SmartphoneOwnership
 from digiward.registry.models import Area, Household, PovertyStatus, Resident, ResidentStatus
 from digiward.registry.selectors import AGE_BANDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class HouseholdForm(forms.ModelForm[Household]):

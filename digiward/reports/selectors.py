@@ -61,9 +61,14 @@ def _today(access: Access, today: date) -> Today:
     if access.has(Perm.VIEW_ROSTER):
         member = TeamMember.objects.for_access(access).filter(user=access.user).first()
         if member is not None:
-            next_shift = member_shifts(
+            upcoming = member_shifts(
                 member, start=today, end=today + timedelta(days=SHIFT_HORIZON_DAYS)
-            ).first()
+            )
+            if today == timezone.localdate():  # a shift already over today is not "next"
+                upcoming = upcoming.exclude(
+                    shift__date=today, shift__end__lte=timezone.localtime().time()
+                )
+            next_shift = upcoming.first()
     overdue = due_soon = None
     if access.has(Perm.VIEW_HOME_SUPPORT):
         due = deadlines(access.commune, today)

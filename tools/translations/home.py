@@ -4,6 +4,7 @@ T: dict[str, str | tuple[str, str]] = {
     "Today": "Hôm nay",
     "Your next duty shift": "Ca trực tiếp theo của bạn",
     "Your home visits today": "Chuyến thăm nhà hôm nay của bạn",
+    "No visit planned for you today.": "Hôm nay bạn không có chuyến thăm nào.",
     "Home-support deadlines": "Hạn hỗ trợ tại nhà",
     "%(counter)s request overdue": ("%(counter)s yêu cầu quá hạn", "%(counter)s yêu cầu quá hạn"),
     "%(counter)s due soon": ("%(counter)s sắp đến hạn", "%(counter)s sắp đến hạn"),

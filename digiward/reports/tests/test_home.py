@@ -66,6 +66,18 @@ def test_volunteer_sees_next_published_shift_and_no_home_support(commune, volunt
     assert f'href="{reverse("homecare:request_list")}"' not in page
 
 
+def test_a_shift_already_over_today_is_not_the_next_one(commune, volunteer):
+    member = TeamMemberFactory(commune=commune, user=volunteer)
+    today = timezone.localdate()
+    roster = RosterFactory(
+        commune=commune, month=today.replace(day=1), status=RosterStatus.PUBLISHED
+    )
+    # Ends at midnight: over whatever the time of the run.
+    over = DutyShiftFactory(commune=commune, roster=roster, date=today, start=time(0), end=time(0))
+    AssignmentFactory(shift=over, member=member)
+    assert home_summary(access_for(volunteer, commune)).today.next_shift is None
+
+
 def test_draft_roster_is_not_announced(commune, volunteer):
     member = TeamMemberFactory(commune=commune, user=volunteer)
     tomorrow = timezone.localdate() + timedelta(days=1)
