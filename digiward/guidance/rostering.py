@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import get_language
 
 from digiward.core.models import Commune
@@ -42,6 +43,7 @@ from digiward.planning.roster import (
     describe_vi,
     pattern_from_assignments,
 )
+from digiward.planning.roster_types import week_of
 from digiward.planning.roster_wording import SKILLS_VI
 
 # The solver's own default is 20 s; the issue's 60-member benchmark proves optimality in
@@ -133,6 +135,7 @@ def solver_members(commune: Commune, month: date) -> list[Member]:
         while day <= min(absence.end, last):
             absences[absence.member_id].add(day)
             day += timedelta(days=1)
+    booked = shifts_held_next_door(members, month)
     return [
         Member(
             id=m.pk,
@@ -142,9 +145,33 @@ def solver_members(commune: Commune, month: date) -> list[Member]:
             max_shifts_per_week=m.max_shifts_per_week,
             availability=availability[m.pk],
             absences=frozenset(absences[m.pk]),
+            booked=booked.get(m.pk, {}),
         )
         for m in members
     ]
+
+
+def shifts_held_next_door(members: list[TeamMember], month: date) -> dict[int, dict[date, int]]:
+    """Shifts each member holds in the neighbouring months' rosters, per week that the
+    month shares with them (the first and last weeks of a month usually spill over).
+    They count against the weekly limit, as they do when the team lead adds someone by
+    hand (`services.member_conflict` counts by date, whatever the roster)."""
+    first, last = month_bounds(month)
+    before = first - timedelta(days=first.weekday())
+    after = last + timedelta(days=6 - last.weekday())
+    rows = (
+        ShiftAssignment.objects.filter(member__in=members)
+        .filter(
+            Q(shift__date__gte=before, shift__date__lt=first)
+            | Q(shift__date__gt=last, shift__date__lte=after)
+        )
+        .values_list("member_id", "shift__date")
+    )
+    held: dict[int, dict[date, int]] = {}
+    for member_id, day in rows:
+        weeks = held.setdefault(member_id, {})
+        weeks[week_of(day)] = weeks.get(week_of(day), 0) + 1
+    return held
 
 
 def solver_slot(slot: PlannedSlot) -> Slot:

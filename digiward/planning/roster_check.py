@@ -78,10 +78,11 @@ def validate_roster(
             week = week_of(index.slot_by_id[slot_id].day)
             weeks[week] = weeks.get(week, 0) + 1
         for week, count in sorted(weeks.items()):
-            if count > member.max_shifts_per_week:
+            if count > member.weekly_limit(week):
                 errors.append(
                     f"member {member.id} has {count} shifts in the week of {week}, "
-                    f"limit {member.max_shifts_per_week}"
+                    f"limit {member.max_shifts_per_week}, "
+                    f"{member.booked.get(week, 0)} already held outside this roster"
                 )
         taken = [index.slot_by_id[s] for s in per_member[member.id]]
         for i, first in enumerate(taken):
@@ -257,7 +258,7 @@ def round_robin_roster(problem: RosterProblem) -> RosterResult:
                     member.can_work(slot)
                     and member.id not in in_slot
                     and not busy
-                    and weekly.get(week_key, 0) < member.max_shifts_per_week
+                    and weekly.get(week_key, 0) < member.weekly_limit(week_key[1])
                 ):
                     in_slot.append(member.id)
                     taken[member.id].append(slot.id)

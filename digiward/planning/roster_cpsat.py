@@ -140,7 +140,7 @@ def build_model(
         week = week_of(index.slot_by_id[slot_id].day)
         by_member_week.setdefault((member_id, week), []).append(var)
     for (member_id, week), week_vars in sorted(by_member_week.items()):
-        limit = index.member_by_id[member_id].max_shifts_per_week
+        limit = index.member_by_id[member_id].weekly_limit(week)
         if len(week_vars) > limit:
             enforce(
                 model.add(sum(week_vars) <= limit),

@@ -136,7 +136,12 @@ def _week_conflicts(
             Conflict(
                 ConflictCode.WEEKLY_CAPACITY_TOO_LOW,
                 day=week,
-                detail={**week_detail, "needed": needed, "capacity": capacity},
+                detail={
+                    **week_detail,
+                    "needed": needed,
+                    "capacity": capacity,
+                    "held_elsewhere": sum(m.booked.get(week, 0) for m in index.members),
+                },
             )
         )
 

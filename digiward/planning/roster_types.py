@@ -38,7 +38,10 @@ class Member:
 
     `availability` maps (weekday 0=Monday … 6=Sunday, slot kind) to an
     `Availability`; a missing key means AVAILABLE. `absences` are whole days off
-    (leave, training, sickness) that override any availability.
+    (leave, training, sickness) that override any availability. `booked` counts the
+    shifts a member already holds outside this problem in a week it shares (the
+    neighbouring month's roster: a week often spans two months), keyed by the
+    week's Monday; they count against the weekly limit.
     """
 
     id: int
@@ -49,6 +52,11 @@ class Member:
     # Left out of the hash (a dict is unhashable) so members can go in sets.
     availability: Mapping[tuple[int, str], Availability] = field(default_factory=dict, hash=False)
     absences: frozenset[date] = frozenset()
+    booked: Mapping[date, int] = field(default_factory=dict, hash=False)
+
+    def weekly_limit(self, week: date) -> int:
+        """Shifts this problem may still give the member in the week starting `week`."""
+        return max(0, self.max_shifts_per_week - self.booked.get(week, 0))
 
     def availability_for(self, slot: Slot) -> Availability:
         """The member's stated availability for the slot, absences first."""
@@ -315,14 +323,16 @@ class RosterIndex:
     def capacity_in(self, member: Member, slot_ids: Iterable[str]) -> int:
         """An upper bound of the shifts `member` can take among `slot_ids` (one week).
 
-        The weekly limit, or the number of eligible slots once each group of
+        The weekly limit (less the shifts already held that week), or the number of eligible slots once each group of
         overlapping slots counts once, whichever is smaller. An upper bound (time
         chains may allow less) is what the infeasibility counting needs to stay
         sound: "needed > capacity" then proves that no roster exists.
         """
         classes: set[int] = set()
         count = 0
+        week: date | None = None
         for slot_id in slot_ids:
+            week = week or week_of(self.slot_by_id[slot_id].day)
             if member.id not in self.eligible[slot_id]:
                 continue
             group = self.overlap_class.get(slot_id)
@@ -331,7 +341,9 @@ class RosterIndex:
                     continue
                 classes.add(group)
             count += 1
-        return min(member.max_shifts_per_week, count)
+        if week is None:
+            return 0
+        return min(member.weekly_limit(week), count)
 
     @staticmethod
     def build(problem: RosterProblem) -> RosterIndex:
@@ -393,6 +405,8 @@ def _check_input(members: Sequence[Member], slots: Sequence[Slot]) -> None:
     for member in members:
         if member.max_shifts_per_week < 0:
             raise ValueError(f"member {member.id}: max_shifts_per_week must not be negative")
+        if any(count < 0 for count in member.booked.values()):
+            raise ValueError(f"member {member.id}: booked shifts must not be negative")
 
 
 def _overlap_groups(slots: Sequence[Slot]) -> tuple[tuple[str, ...], ...]:

@@ -161,14 +161,21 @@ class _Wording:
 
     def _weekly_capacity_too_low(self, item: Conflict, d: Mapping[str, Any]) -> str:
         week = self.week(d)
+        held = d.get("held_elsewhere", 0)
         if self.vi:
+            elsewhere = f" (họ đã nhận {held} lượt của tuần này ở tháng liền kề)" if held else ""
             return (
                 f"{week[0].upper()}{week[1:]} cần {d['needed']} lượt trực nhưng các thành viên "
-                f"chỉ có thể nhận tối đa {d['capacity']} lượt."
+                f"chỉ có thể nhận tối đa {d['capacity']} lượt{elsewhere}."
             )
+        elsewhere = (
+            f" (they already hold {held} shifts of this week in the neighbouring month)"
+            if held
+            else ""
+        )
         return (
             f"{week[0].upper()}{week[1:]} needs {d['needed']} shifts but the members can take "
-            f"at most {d['capacity']}."
+            f"at most {d['capacity']}{elsewhere}."
         )
 
     def _experienced_capacity_too_low(self, item: Conflict, d: Mapping[str, Any]) -> str:

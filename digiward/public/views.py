@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -82,13 +86,60 @@ def guide_search(request: HttpRequest) -> HttpResponse:
         return HttpResponse(cached)
     commune = public_commune()
     hits = search_procedures(query, commune=commune, limit=20) if query else []
-    response = render(
-        request,
-        "public/search.html",
-        {"query": query, "results": _result_items(hits), "commune": commune},
-    )
+    response = HttpResponse(search_page(request, query, _result_items(hits)))
     cache.set(key, response.content, SEARCH_CACHE_SECONDS)
     return response
+
+
+# The search page around the results depends only on the language and on whether there
+# is a question and results: each worker renders it once with markers and fills in the
+# question, the results and the language link's return path. Rendering the whole template
+# for every never-seen question cost more than the search itself (bench_public.py);
+# tests prove the filled-in frame is the page the template renders.
+_FRAMES: dict[tuple[str | None, int | None, bool, bool], str] = {}
+_MARKS = {
+    "query": "__digiward_query__",
+    "next": "__digiward_next__",
+    "results": "__digiward_results__",
+}
+_MARK_PATTERN = re.compile("|".join(_MARKS.values()))
+
+
+class _FrameRequest:
+    """The real request, except that its path is a marker (for the language link)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+    def get_full_path(self) -> str:
+        return _MARKS["next"]
+
+
+def search_page(request: HttpRequest, query: str, results: list[SafeString]) -> str:
+    commune = public_commune()
+    key = (get_language(), commune.pk if commune else None, bool(query), bool(results))
+    frame = _FRAMES.get(key)
+    if frame is None:
+        frame = render_to_string(
+            "public/search.html",
+            {
+                "query": _MARKS["query"] if query else "",
+                "results": [mark_safe(_MARKS["results"])] if results else [],  # noqa: S308 - a constant
+                "commune": commune,
+            },
+            request=_FrameRequest(request),  # type: ignore[arg-type]
+        )
+        _FRAMES[key] = frame
+    values = {
+        _MARKS["query"]: escape(query),
+        _MARKS["next"]: urlencode(request.get_full_path()),
+        _MARKS["results"]: "".join(results),
+    }
+    # One pass: what is filled in is never searched for markers again.
+    return _MARK_PATTERN.sub(lambda match: values[match.group(0)], frame)
 
 
 # A result line depends only on the procedure, its guide and the language, not on the

@@ -22,7 +22,12 @@ from digiward.guidance.models import (
     ShiftAssignment,
 )
 from digiward.guidance.tests.conftest import access_of
-from digiward.guidance.tests.factories import SlotTemplateFactory, TeamMemberFactory
+from digiward.guidance.tests.factories import (
+    AssignmentFactory,
+    DutyShiftFactory,
+    SlotTemplateFactory,
+    TeamMemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +143,43 @@ def test_prefer_not_is_respected_when_others_can_take_the_slot(
     assert not [
         a for a in seats_of(roster) if a.member_id == picky.pk and a.shift.date.weekday() == 5
     ]
+
+
+def test_a_week_shared_with_the_previous_month_keeps_the_weekly_limit(
+    commune, officer, django_capture_on_commit_callbacks
+):
+    """29 July – 4 August 2030 is one week in two rosters. A works at most one shift a
+    week and already has 29 July in July's roster: August must not give A another shift
+    that week, although the others would rather not work Thursday to Saturday."""
+    SlotTemplateFactory(commune=commune, kind="morning", required=1)
+    a, *others = [
+        TeamMemberFactory(
+            commune=commune, experience=Experience.EXPERIENCED, max_shifts_per_week=limit
+        )
+        for limit in (1, 2, 2, 2)
+    ]
+    for member in others:
+        for weekday in (3, 4, 5):
+            MemberAvailability.objects.create(
+                commune=commune, member=member, weekday=weekday, kind="morning", value="prefer_not"
+            )
+    july = DutyShiftFactory(
+        commune=commune, roster__month=date(2030, 7, 1), date=date(2030, 7, 29), required=1
+    )
+    AssignmentFactory(shift=july, member=a)
+    assert rostering.shifts_held_next_door([a, *others], date(2030, 8, 1)) == {
+        a.pk: {date(2030, 7, 29): 1}
+    }
+
+    roster = generate(
+        access_of(officer, commune),
+        month=date(2030, 8, 1),
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    assert roster.solver_status == "optimal"
+    days_of_a = [seat.shift.date for seat in seats_of(roster) if seat.member_id == a.pk]
+    assert not [day for day in days_of_a if day <= date(2030, 8, 4)]
+    assert days_of_a, "A still works the later weeks of August"
 
 
 def test_required_skills_and_no_double_booking_on_overlapping_slots(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time, timedelta
 
 import pytest
@@ -156,6 +157,20 @@ def test_weekly_capacity_too_low():
     assert describe_vi(conflict) == (
         "Tuần từ 09/03/2026 đến 15/03/2026 cần 24 lượt trực nhưng các thành viên chỉ có thể "
         "nhận tối đa 20 lượt."
+    )
+
+
+def test_shifts_held_in_the_other_month_leave_no_capacity():
+    # Both members already work their whole week in the neighbouring month's roster.
+    members = [
+        dataclasses.replace(member(i, max_week=2), booked={date(2026, 3, 2): 2}) for i in (1, 2)
+    ]
+    conflict = infeasible(members, [slot("s", 1)]).conflicts[0]
+    assert conflict.code is ConflictCode.WEEKLY_CAPACITY_TOO_LOW
+    assert (conflict.detail["needed"], conflict.detail["capacity"]) == (1, 0)
+    assert describe_vi(conflict) == (
+        "Tuần từ 02/03/2026 đến 08/03/2026 cần 1 lượt trực nhưng các thành viên chỉ có thể "
+        "nhận tối đa 0 lượt (họ đã nhận 4 lượt của tuần này ở tháng liền kề)."
     )
 
 

@@ -85,3 +85,10 @@ def test_the_seed_catalog_answers_the_examples_from_the_issue():
             query,
             [h.procedure.slug for h in hits[:3]],
         )
+
+
+def test_equal_scores_are_ordered_by_name_then_id_whatever_the_catalog_order():
+    docs = [Document(90, "Chứng thực chữ ký"), Document(40, "Chứng thực chữ ký"), DOCS[3]]
+    for ordering in (docs, docs[::-1]):
+        ids = [doc_id for doc_id, _ in SearchIndex(ordering).search("chung thuc chu ky")]
+        assert ids[:2] == [40, 90]

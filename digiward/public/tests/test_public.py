@@ -9,13 +9,15 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from digiward.core.models import RateCounter
 from digiward.homecare.models import HomeSupportRequest, RequestStatus
 from digiward.procedures.models import Procedure
-from digiward.procedures.selectors import reset_search_index
+from digiward.procedures.selectors import reset_search_index, search_procedures
 from digiward.public import views
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,38 @@ def test_search_results_follow_catalog_changes_and_language(client):
     page = client.get(url).content.decode()
     assert procedure.name_en and '<html lang="en">' in page
     assert procedure.name_en in page and "Đăng ký khai sinh cho trẻ em" not in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dang ky khai sinh",
+        "",
+        "xe may bay",  # nothing found
+        "<script>alert(\"x\")</script> & 'khai sinh'",
+        "__digiward_results__ __digiward_query__",  # the frame's own markers, typed
+        "Đăng ký khai sinh cho con",
+    ],
+)
+def test_the_search_page_frame_is_exactly_the_page_the_template_renders(
+    rf, settings, language, question
+):
+    """The search page is filled into a frame rendered once per worker: for any question,
+    escaped or not, with or without results, it must equal a full render."""
+    views._FRAMES.clear()
+    request = rf.get(reverse("public:search"), {"q": question, "lang": "x y"})
+    request.session = {}
+    with translation.override(language):
+        hits = search_procedures(question, commune=views.public_commune()) if question else []
+        items = views._result_items(hits)
+        expected = render_to_string(
+            "public/search.html",
+            {"query": question, "results": items, "commune": views.public_commune()},
+            request=request,
+        )
+        views.search_page(request, "khai sinh", items)  # the frame is built by another question
+        assert views.search_page(request, question, items) == expected
 
 
 def test_a_guide_page_shows_steps_with_the_screen_words_in_bold(client):
