@@ -34,6 +34,7 @@ from digiward.guidance.models import (
     Roster,
     RosterStatus,
     ShiftAssignment,
+    Skill,
     SlotTemplate,
     SwapKind,
     SwapRequest,
@@ -631,6 +632,38 @@ def _check_swap_moves(swap: SwapRequest, accepter: TeamMember) -> None:
         )
     if problem:
         raise DomainError(problem)
+    moves = [(taking.shift, swap.requester_id, accepter)]
+    if swap.kind == SwapKind.SWAP and swap.offered_assignment is not None:
+        moves.append((swap.offered_assignment.shift, accepter.pk, swap.requester))
+    for shift, leaving_id, joining in moves:
+        problem = _team_weakened(shift, leaving_id, joining)
+        if problem:
+            raise DomainError(problem)
+
+
+def _team_weakened(shift: DutyShift, leaving_id: int, joining: TeamMember) -> str | None:
+    """Why the shift's team would lose what the roster guarantees (an experienced member,
+    a required skill) if one member leaves it and another joins, or None. A gap the
+    shift already had is not the swap's doing and does not block it."""
+    team = [a.member for a in shift.assignments.select_related("member")]
+    before = shift_gaps(shift, team)
+    after = shift_gaps(shift, [m for m in team if m.pk != leaving_id] + [joining])
+    where = {"date": _day(shift.date), "slot": shift.get_kind_display().lower()}
+    if after["needs_experienced"] and not before["needs_experienced"]:
+        return (
+            _(
+                "After this change the %(slot)s shift on %(date)s would have no experienced "
+                "member. Ask an experienced colleague instead."
+            )
+            % where
+        )
+    lost = [skill for skill in after["needs_skills"] if skill not in before["needs_skills"]]
+    if lost:
+        return _(
+            "After this change nobody on the %(slot)s shift on %(date)s could help with: "
+            "%(skills)s. Ask a colleague who can."
+        ) % {**where, "skills": ", ".join(str(dict(Skill.choices).get(s, s)) for s in lost)}
+    return None
 
 
 @transaction.atomic

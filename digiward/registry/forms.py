@@ -101,6 +101,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         fields = [
             "full_name",
             "sex",
+            "phone",
             "relation_to_head",
             "household",
             "lives_alone",
@@ -111,6 +112,9 @@ class ResidentForm(forms.ModelForm[Resident]):
             "notes",
             "status",
         ]
+        help_texts = {
+            "relation_to_head": _("“Head of household” makes this person the household's head."),
+        }
 
     def __init__(
         self, *args: Any, commune: Commune, can_see_full_id: bool = False, **kwargs: Any

@@ -17,9 +17,17 @@ from digiward.core.chunks import chunked
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune, User
 from digiward.core.permissions import Perm
+from digiward.core.phones import parse_phone
 from digiward.registry.identity import protect_citizen_id, reveal_citizen_id
 from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource
-from digiward.registry.models import Household, HouseholdMove, Milestone, Resident
+from digiward.registry.models import (
+    Household,
+    HouseholdMove,
+    Milestone,
+    Relation,
+    Resident,
+    ResidentStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,8 @@ def resident_save(
         )
     if previous is not None and previous.status != resident.status:
         resident.status_changed_on = timezone.localdate()
+    # The form gives the national form (0912345678); the carrier is derived, never typed.
+    resident.phone_carrier = parse_phone(resident.phone).carrier if resident.phone else ""
     try:
         with transaction.atomic():
             resident.save()
@@ -294,4 +304,34 @@ def resident_save(
             obj=resident,
             changes=changes,
         )
+    _follow_head(access, resident, previous)
     return resident
+
+
+def _follow_head(access: Access, resident: Resident, previous: Resident | None) -> None:
+    """Keep `Household.head` in step with the relation typed on the resident form: the
+    person marked as head of an active household becomes its head; a head who leaves
+    the household, dies or moves away leaves it without one until someone is marked."""
+    changed: list[tuple[Household, int | None]] = []
+    if previous is not None and (
+        previous.household_id != resident.household_id
+        or resident.status != ResidentStatus.ACTIVE
+        or resident.relation_to_head != Relation.HEAD
+    ):
+        old = Household.objects.select_for_update().get(pk=previous.household_id)
+        if old.head_id == resident.pk:
+            changed.append((old, None))
+    if resident.relation_to_head == Relation.HEAD and resident.status == ResidentStatus.ACTIVE:
+        household = Household.objects.select_for_update().get(pk=resident.household_id)
+        if household.head_id != resident.pk:
+            changed.append((household, resident.pk))
+    for household, head_id in changed:
+        before = household.head_id
+        household.head_id = head_id
+        household.save(update_fields=["head"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            commune=access.commune,
+            obj=household,
+            changes={"head_id": [before, head_id]},
+        )

@@ -39,6 +39,9 @@ from digiward.registry.journey import MilestoneKind, MilestoneSource, Smartphone
 from digiward.registry.models import Household, Resident, ResidentStatus
 from digiward.registry.services import milestone_record
 
+# A volunteer passing by a couple of days before a check is due may record it.
+FOLLOW_UP_EARLY_DAYS = 2
+
 # ---- Allocation ------------------------------------------------------------------------
 
 
@@ -66,7 +69,10 @@ def allocation_create(
     allocation, one phone slot each) are the last word when two officers act at once.
     """
     access.require(Perm.MANAGE_CAMPAIGNS)
-    current = Campaign.objects.get(pk=campaign.pk)
+    # The campaign row is the lock that amendments and stage changes take too: an
+    # amendment removing this household, or the move to follow-up, waits for us (or we
+    # for it) instead of committing alongside.
+    current = _locked_campaign(campaign)
     if current.commune_id != access.commune.pk:
         raise DomainError(_("This campaign belongs to another commune."))
     if current.status in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
@@ -416,6 +422,18 @@ def follow_up_record(
         raise DomainError(_("This date is in the future."), field="done_on")
     if done_on < locked.handover.handed_on:
         raise DomainError(_("This date is before the handover."), field="done_on")
+    earliest = locked.due_on - timedelta(days=FOLLOW_UP_EARLY_DAYS)
+    if done_on < earliest:
+        # The sponsor report counts "in use after 30 days" from these checks: a check
+        # made on day 3 would say nothing about day 30.
+        raise DomainError(
+            _(
+                "The %(days)s-day check can be recorded from %(date)s: an earlier check "
+                "cannot tell whether the phone is still used after %(days)s days."
+            )
+            % {"days": locked.days_after, "date": earliest.strftime("%d/%m/%Y")},
+            field="done_on",
+        )
     if reached and phone_use not in PhoneUse.values:
         raise DomainError(_("Say whether the phone is in use."), field="phone_use")
     unknown = [k for k in milestones if k not in MilestoneKind.values]

@@ -143,5 +143,10 @@ def handover_today(**flags) -> services.HandoverDetails:
     return services.HandoverDetails(handed_on=timezone.localdate(), confirmed=True, **flags)
 
 
+def handover_weeks_ago(**flags) -> services.HandoverDetails:
+    """Handed over 45 days ago: every follow-up (7 and 30 days, moved past Tết) is due."""
+    return services.HandoverDetails(handed_on=days_ago(45), confirmed=True, **flags)
+
+
 def days_ago(n: int) -> date:
     return timezone.localdate() - timedelta(days=n)

@@ -34,6 +34,7 @@ from digiward.donations.selectors import household_facts, sponsor_report
 from digiward.donations.tests.factories import (
     access_for,
     handover_today,
+    handover_weeks_ago,
     imei,
     poor_household,
     scenario,
@@ -149,7 +150,7 @@ def test_locking_needs_a_ranking_then_allocation_then_handover_then_follow_ups(c
             access=s.access, campaign=s.campaign, target=CampaignStatus.FOLLOW_UP
         )
     handover = services.handover_record(
-        access=s.access, campaign=s.campaign, allocations=allocations, details=handover_today()
+        access=s.access, campaign=s.campaign, allocations=allocations, details=handover_weeks_ago()
     )
     services.campaign_transition(
         access=s.access, campaign=s.campaign, target=CampaignStatus.FOLLOW_UP
@@ -711,9 +712,22 @@ def test_follow_up_records_use_and_milestones_once(commune, officer):
         items=s.phones,
     )
     handover = services.handover_record(
-        access=s.access, campaign=s.campaign, allocations=allocations, details=handover_today()
+        access=s.access, campaign=s.campaign, allocations=allocations, details=handover_weeks_ago()
     )
     first = handover.follow_ups.order_by("days_after").first()
+    last = handover.follow_ups.order_by("days_after").last()
+    with pytest.raises(DomainError, match="30-day check can be recorded from") as early:
+        services.follow_up_record(
+            access=s.access,
+            follow_up=last,
+            reached=True,
+            phone_use=PhoneUse.IN_USE,
+            milestones=[],
+            done_on=handover.handed_on + timedelta(days=3),
+        )
+    assert early.value.field == "done_on"
+    last.refresh_from_db()
+    assert last.status == FollowUpStatus.PENDING
     with pytest.raises(DomainError, match="in use"):
         services.follow_up_record(
             access=s.access,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -13,7 +14,7 @@ from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
 from digiward.donations import services
 from digiward.donations.models import Allocation, Campaign, Item, PriorityEntry, Sponsor
-from digiward.donations.tests.factories import handover_today, imei, scenario
+from digiward.donations.tests.factories import handover_weeks_ago, imei, scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def running(commune, officer):
         access=s.access,
         campaign=s.campaign,
         allocations=handed,
-        details=handover_today(consent_to_share=True),
+        details=handover_weeks_ago(consent_to_share=True),
     )
     (waiting,) = services.allocation_create(
         access=s.access,
@@ -84,7 +85,7 @@ def urls(s):
         ),
         "ceremony_minutes": (
             reverse("donations:ceremony_minutes", args=[c])
-            + f"?date={timezone.localdate():%Y-%m-%d}",
+            + f"?date={s.handover.handed_on:%Y-%m-%d}",
             STAFF,
             True,
         ),
@@ -322,6 +323,15 @@ def test_handover_form_then_follow_up_through_the_screens(running, officer, volu
     assert again.status_code == 200  # the allocation is no longer offered: handed over
     follow_up = running.handover.follow_ups.order_by("days_after").first()
     desk = client_in(volunteer, commune)
+    too_early = (running.handover.handed_on + timedelta(days=1)).isoformat()
+    refused = desk.post(
+        reverse("donations:follow_up_record", args=[follow_up.pk]),
+        {"reached": "1", "phone_use": "in_use", "done_on": too_early, "note": "Gặp ở chợ"},
+    )
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "can be recorded from" in page or "chỉ ghi được từ" in page
+    assert "Gặp ở chợ" in page and too_early in page, "what was typed is kept"
     done = desk.post(
         reverse("donations:follow_up_record", args=[follow_up.pk]),
         {

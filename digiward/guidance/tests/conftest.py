@@ -53,7 +53,9 @@ def member_khang(commune):
     from digiward.core.tests.factories import UserFactory
 
     user = UserFactory(username="khang", full_name="Huỳnh Gia Khang", email="khang@example.vn")
-    return TeamMemberFactory(commune=commune, user=user, max_shifts_per_week=3)
+    return TeamMemberFactory(
+        commune=commune, user=user, experience=Experience.EXPERIENCED, max_shifts_per_week=3
+    )
 
 
 def next_weekday(start: date, weekday: int) -> date:

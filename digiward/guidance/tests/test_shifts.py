@@ -16,10 +16,12 @@ from digiward.guidance.models import (
     Absence,
     AssignmentSource,
     Attendance,
+    Experience,
     MemberAvailability,
     RosterStatus,
     ShiftAssignment,
     SwapKind,
+    SwapRequest,
     SwapStatus,
 )
 from digiward.guidance.tests.conftest import access_of
@@ -174,6 +176,57 @@ def test_a_conflicting_stand_in_is_refused_and_nothing_changes(
     assert "Huỳnh Gia Khang" in caught.value.message
     swap.refresh_from_db()
     assert swap.status == SwapStatus.OPEN and swap.accepted_by is None
+
+
+def test_a_swap_never_leaves_a_shift_without_an_experienced_member_or_a_needed_skill(
+    commune, officer, volunteer, member_thu, member_khang, shift_factory, seat, future_day
+):
+    """Thư is the experienced member of her shift: a newcomer cannot stand in for her,
+    and a swap must not take the only Khmer speaker off a shift that needs one."""
+    lan = TeamMemberFactory(commune=commune, experience=Experience.NEW, max_shifts_per_week=3)
+    lan_access = access_of(lan.user, commune)
+    mine = seat(shift_factory(future_day), member_thu)
+    me = access_of(volunteer, commune)
+    swap = services.swap_request_create(access=me, assignment=mine, kind=SwapKind.STAND_IN)
+    with pytest.raises(DomainError, match="no experienced member"):
+        services.swap_accept(access=lan_access, swap=swap)
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.OPEN and swap.accepted_by is None
+
+    # An experienced colleague may.
+    services.swap_accept(access=access_of(member_khang.user, commune), swap=swap)
+
+    member_thu.skills = ["khmer"]
+    member_thu.save()
+    khmer = shift_factory(future_day + timedelta(days=7), required_skills=["khmer"])
+    khmer_seat = seat(khmer, member_thu)
+    seat(khmer, lan)
+    offered = seat(shift_factory(future_day + timedelta(days=14)), member_khang)
+    exchange = services.swap_request_create(access=me, assignment=khmer_seat, kind=SwapKind.SWAP)
+    with pytest.raises(DomainError, match="Khmer"):
+        services.swap_accept(
+            access=access_of(member_khang.user, commune), swap=exchange, offered=offered
+        )
+    khmer_seat.refresh_from_db()
+    assert khmer_seat.member == member_thu
+
+
+def test_an_exchange_is_refused_when_the_requester_cannot_take_the_offered_shift(
+    commune, volunteer, member_thu, member_khang, shift_factory, seat, future_day
+):
+    mine = seat(shift_factory(future_day), member_thu)
+    theirs = seat(shift_factory(future_day + timedelta(days=7)), member_khang)
+    Absence.objects.create(
+        commune=commune, member=member_thu, start=theirs.shift.date, end=theirs.shift.date
+    )
+    swap = services.swap_request_create(
+        access=access_of(volunteer, commune), assignment=mine, kind=SwapKind.SWAP
+    )
+    with pytest.raises(DomainError, match="absent"):
+        services.swap_accept(
+            access=access_of(member_khang.user, commune), swap=swap, offered=theirs
+        )
+    assert SwapRequest.objects.get(pk=swap.pk).status == SwapStatus.OPEN
 
 
 def test_approval_checks_again(

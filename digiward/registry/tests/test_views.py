@@ -11,7 +11,7 @@ from django.utils import timezone
 from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
 from digiward.registry.journey import MilestoneKind
-from digiward.registry.models import Milestone, Resident, ResidentStatus
+from digiward.registry.models import Household, Milestone, Resident, ResidentStatus
 from digiward.registry.services import milestone_record
 from digiward.registry.tests.factories import AreaFactory, HouseholdFactory, ResidentFactory
 
@@ -218,7 +218,7 @@ def test_resident_form_creates_with_consent_and_warns_on_mismatch(commune, offic
             "household": "NK001",
             "birth": "1990",
             "citizen_id": "092090001111",
-            "phone": "0912345670",
+            "phone": "0912.345.670",
             "sex": "female",
             "relation_to_head": "child",
             "status": "active",
@@ -231,8 +231,46 @@ def test_resident_form_creates_with_consent_and_warns_on_mismatch(commune, offic
     created = Resident.objects.get(full_name="Phạm Thị Mới")
     assert created.consent_on == timezone.localdate() and created.consent_by == officer
     assert created.citizen_id_masked == "092•••••1111"
+    assert (created.phone, created.phone_carrier) == ("0912345670", "Vinaphone")
     assert "giới tính nam" in page  # 092 0 90…: digit 4 says male
+    edit = client.get(reverse("registry:resident_edit", args=[created.pk])).content.decode()
+    assert 'value="0912345670"' in edit, "the edit form shows the saved phone"
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(created.pk)).exists()
+
+
+def test_the_person_marked_head_becomes_the_households_head(commune, officer, resident):
+    """Households created on screen get their head from the resident form; a head who
+    moves to another household leaves the old one without a head."""
+    client = client_in(officer, commune)
+    HouseholdFactory(commune=commune, code="NK777", head=None)
+    response = client.post(
+        reverse("registry:resident_add"),
+        {
+            "full_name": "Trần Văn Chủ",
+            "household": "NK777",
+            "birth": "1958",
+            "sex": "male",
+            "relation_to_head": "head",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    head = Resident.objects.get(full_name="Trần Văn Chủ")
+    household = Household.objects.get(code="NK777")
+    assert household.head == head
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CHANGE, object_id=str(household.pk), changes__head_id=[None, head.pk]
+    ).exists()
+
+    edit = client.get(reverse("registry:resident_edit", args=[head.pk])).context["form"]
+    data = {**edit.initial, "household": "NK001", "relation_to_head": "sibling"}
+    data = {k: v for k, v in data.items() if v is not None and k != "citizen_id"}
+    data["birth"] = "1958"
+    moved = client.post(reverse("registry:resident_edit", args=[head.pk]), data)
+    assert moved.status_code == 302, moved.context and moved.context["form"].errors
+    household.refresh_from_db()
+    assert household.head is None
+    assert Household.objects.get(code="NK001").head == resident, "NK001 keeps its own head"
 
 
 def test_inline_validation_of_one_field(commune, officer, resident):
