@@ -1,4 +1,4 @@
-"""Staff forms for the catalog: a commune's note, a guide's new version."""
+"""Staff forms for the catalog: a commune's own procedure, its note, a guide's new version."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from digiward.procedures.models import Place, Procedure
 
 
 def _lines(text: str) -> list[str]:
@@ -65,3 +67,72 @@ class GuideForm(forms.Form):
             "common_mistakes": _lines(data["common_mistakes"]),
             "what_to_bring": _lines(data["what_to_bring"]),
         }
+
+
+class LinesField(forms.CharField):
+    """A list typed one item per line (documents, legal basis, keywords)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        return _lines(super().to_python(value) or "")
+
+
+class ProcedureForm(forms.ModelForm[Procedure]):
+    """A procedure the commune adds to its own catalog: the facts people need, and
+    where the commune took them from."""
+
+    places = forms.MultipleChoiceField(
+        label=_("Where to do it"),
+        choices=Place.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    documents = LinesField(label=_("Papers needed, one per line"), required=False)
+    legal_basis = LinesField(label=_("Legal basis, one per line"), required=False)
+    keywords = LinesField(
+        label=_("Other words people use, one per line"),
+        required=False,
+        help_text=_("e.g. “làm giấy khai sinh”: the search also finds the procedure by these."),
+    )
+    source = forms.CharField(
+        label=_("Where these facts come from"),
+        max_length=300,
+        help_text=_("A decision, the national portal's page, the district's instructions…"),
+    )
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "name",
+            "code",
+            "field",
+            "online_level",
+            "summary",
+            "agency",
+            "places",
+            "home_support_possible",
+            "documents",
+            "fee_text",
+            "fee_vnd",
+            "time_limit_text",
+            "time_limit_working_days",
+            "legal_basis",
+            "keywords",
+            "is_published",
+            "popularity",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "fee_text": forms.Textarea(attrs={"rows": 2}),
+            "time_limit_text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sources = [f.get("source", "") for f in self.instance.facts if f.get("source")]
+        if sources:
+            self.fields["source"].initial = sources[0]

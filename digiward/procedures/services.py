@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record
+from digiward.core.audit import audit_record, diff, snapshot
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, User
 from digiward.core.permissions import Perm
+from digiward.core.text import fold
 from digiward.procedures.models import (
     CommuneProcedureNote,
     Guide,
@@ -176,6 +178,63 @@ def guide_revise(
     locked.save(update_fields=["current"])
     guide.current = version
     return version
+
+
+PROCEDURE_AUDIT = (
+    "name",
+    "code",
+    "field",
+    "online_level",
+    "fee_text",
+    "fee_vnd",
+    "time_limit_text",
+    "time_limit_working_days",
+    "documents",
+    "places",
+    "is_published",
+)
+
+
+@transaction.atomic
+def procedure_save(*, access: Access, procedure: Procedure, source: str) -> Procedure:
+    """Create or change one of the commune's own procedures. A new one gets an empty
+    guide to write (the guide keeps its versions, like every guide)."""
+    access.require(Perm.MANAGE_PROCEDURES)
+    creating = procedure.pk is None
+    if creating:
+        procedure.commune = access.commune
+    elif not can_edit(access, procedure):
+        raise DomainError(
+            _(
+                "The national catalog is shared by every commune: add a note for your commune instead."
+            )
+        )
+    before = {} if creating else snapshot(Procedure.objects.get(pk=procedure.pk), PROCEDURE_AUDIT)
+    if creating:
+        base = slugify(fold(procedure.name))[:60] or "thu-tuc"
+        taken = set(
+            Procedure.objects.filter(commune=access.commune, slug__startswith=base).values_list(
+                "slug", flat=True
+            )
+        )
+        procedure.slug = next(
+            s for s in (base, *(f"{base}-{n}" for n in range(2, 1000))) if s not in taken
+        )
+    procedure.facts = [
+        {"field": "*", "text": _("Facts entered by the commune."), "source": source.strip()}
+    ]
+    procedure.save()
+    if creating:
+        Guide.objects.create(procedure=procedure, slug=f"{access.commune.code}-{procedure.slug}")
+    changes = diff(before, snapshot(procedure, PROCEDURE_AUDIT))
+    if creating or changes:
+        audit_record(
+            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
+            commune=access.commune,
+            obj=procedure,
+            changes=changes,
+        )
+    return procedure
 
 
 def can_edit(access: Access, procedure: Procedure) -> bool:

@@ -7,6 +7,8 @@ app_name = "procedures"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("<int:pk>/", views.procedure_detail, name="detail"),
+    path("new/", views.procedure_form, name="procedure_add"),
+    path("<int:pk>/edit/", views.procedure_form, name="procedure_edit"),
     path("guides/<slug:slug>/edit/", views.guide_edit, name="guide_edit"),
     path("guides/<slug:slug>/versions/", views.guide_versions, name="guide_versions"),
 ]

@@ -1,4 +1,5 @@
-"""Staff screens of the catalog: find a procedure (the desk), notes, guide versions."""
+"""Staff screens of the catalog: find a procedure (the desk), the commune's own
+procedures, notes, guides and their versions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.errors import DomainError
 from digiward.core.permissions import Perm
 from digiward.procedures import services
-from digiward.procedures.forms import GuideForm, ProcedureNoteForm
+from digiward.procedures.forms import GuideForm, ProcedureForm, ProcedureNoteForm
 from digiward.procedures.models import Guide, GuideVersion, Procedure
 from digiward.procedures.selectors import commune_note, search_procedures, shortlist
 
@@ -71,6 +72,42 @@ def procedure_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
             "can_edit": services.can_edit(request.access, procedure),
         },
     )
+
+
+@commune_required(Perm.MANAGE_PROCEDURES)
+@require_http_methods(["GET", "POST"])
+def procedure_form(request: CommuneRequest, pk: int | None = None) -> HttpResponseBase:
+    """Add a procedure to the commune's own catalog, or change its facts. The national
+    catalog is shared: a commune adds a note to it instead."""
+    procedure = Procedure() if pk is None else _procedure(request, pk)
+    if procedure.pk is not None and not services.can_edit(request.access, procedure):
+        messages.info(
+            request,
+            _(
+                "The national catalog is shared by every commune: add a note for your commune instead."
+            ),
+        )
+        return redirect("procedures:detail", pk=procedure.pk)
+    form = ProcedureForm(request.POST or None, instance=procedure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.procedure_save(
+                access=request.access,
+                procedure=form.save(commit=False),
+                source=form.cleaned_data["source"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if pk is None:
+                messages.success(request, _("Procedure added. Now write its guide."))
+                guide = saved.guides.first()
+                if guide is not None:
+                    return redirect("procedures:guide_edit", slug=guide.slug)
+            else:
+                messages.success(request, _("Procedure saved."))
+            return redirect("procedures:detail", pk=saved.pk)
+    return render(request, "procedures/procedure_form.html", {"form": form, "procedure": procedure})
 
 
 @commune_required(Perm.MANAGE_PROCEDURES)

@@ -248,7 +248,7 @@ def test_a_volunteer_swaps_a_shift_and_logs_a_help_session_on_a_phone(
         assert axe_violations(page) == []
         # Outcome "done", 10 minutes and "at the desk" are preselected: they cost no tap.
         for name, value in (("outcome", "done"), ("minutes", "10"), ("channel", "desk")):
-            expect(page.locator(f"input[name={name}][value={value}]")).to_be_checked()
+            expect(page.locator(f"input[name={name}][value='{value}']")).to_be_checked()
 
         started = time.monotonic()
         taps = Taps()

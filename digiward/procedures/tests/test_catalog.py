@@ -8,10 +8,16 @@ from django.urls import reverse
 
 from digiward.core.access import access_for
 from digiward.core.errors import DomainError
-from digiward.core.models import Role
+from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
 from digiward.procedures.models import CommuneProcedureNote, Guide, GuideVersion, Procedure
-from digiward.procedures.services import guide_edit, guide_revise, procedure_note_save
+from digiward.procedures.selectors import reset_search_index
+from digiward.procedures.services import (
+    guide_edit,
+    guide_revise,
+    procedure_note_save,
+    procedure_save,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +162,90 @@ def test_desk_search_uses_the_same_search(catalog, commune, volunteer):
         .content.decode()
     )
     assert "kích hoạt tài khoản VNeID mức 1" in page
+
+
+def test_a_commune_admin_adds_a_procedure_and_writes_its_guide_through_the_pages(
+    catalog, commune, other_commune, admin, other_officer
+):
+    """The admin adds the commune's own procedure with its facts and their source, writes
+    its guide, edits it into a second version; the desk search finds it; another commune
+    never sees it."""
+    client = client_in(admin, commune)
+    refused = client.post(reverse("procedures:procedure_add"), {"name": "Đăng ký xe đạp điện"})
+    assert refused.status_code == 200 and "Đăng ký xe đạp điện" in refused.content.decode()
+    assert not Procedure.objects.filter(commune=commune).exists(), "nothing half-written"
+    facts = {
+        "name": "Xác nhận hộ có người cao tuổi neo đơn",
+        "field": "social_protection",
+        "online_level": "in_person",
+        "summary": "Giấy xác nhận để nhận quà Tết của phường.",
+        "places": ["commune_center", "home"],
+        "home_support_possible": "on",
+        "documents": "Căn cước của người cao tuổi\nSổ hộ nghèo (nếu có)",
+        "fee_text": "Miễn phí",
+        "time_limit_working_days": "2",
+        "keywords": "giay xac nhan neo don\nqua tet nguoi gia",
+        "is_published": "on",
+        "popularity": "5",
+        "source": "Kế hoạch 12/KH-UBND của phường, 2026",
+    }
+    response = client.post(reverse("procedures:procedure_add"), facts)
+    own = Procedure.objects.get(commune=commune)
+    guide = own.guides.get()
+    assert response["Location"] == reverse("procedures:guide_edit", args=[guide.slug])
+    assert own.documents == ["Căn cước của người cao tuổi", "Sổ hộ nghèo (nếu có)"]
+    assert own.places == ["commune_center", "home"] and own.time_limit_working_days == 2
+    assert own.facts[0]["source"] == "Kế hoạch 12/KH-UBND của phường, 2026"
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(own.pk)).exists()
+
+    steps = {
+        "title": "Xin giấy xác nhận neo đơn",
+        "steps": "Mang **Căn cước** đến quầy số 2.\nKý vào sổ nhận.",
+        "change_note": "Viết lần đầu",
+    }
+    assert (
+        client.post(reverse("procedures:guide_edit", args=[guide.slug]), steps).status_code == 302
+    )
+    steps |= {"steps": steps["steps"] + "\nNhận giấy sau 2 ngày làm việc.", "change_note": "Thêm"}
+    client.post(reverse("procedures:guide_edit", args=[guide.slug]), steps)
+    assert list(guide.versions.values_list("number", flat=True).order_by("number")) == [1, 2]
+
+    client.post(reverse("procedures:procedure_edit", args=[own.pk]), facts | {"fee_vnd": "0"})
+    own.refresh_from_db()
+    assert own.fee_vnd == 0
+    reset_search_index()
+    hits = client.get(reverse("procedures:catalog"), {"q": "qua tet nguoi gia"}).content.decode()
+    assert "Xác nhận hộ có người cao tuổi neo đơn" in hits
+    elsewhere = client_in(other_officer, other_commune)
+    assert (
+        "neo đơn"
+        not in elsewhere.get(
+            reverse("procedures:catalog"), {"q": "qua tet nguoi gia"}
+        ).content.decode()
+    )
+    assert elsewhere.get(reverse("procedures:procedure_edit", args=[own.pk])).status_code == 403
+
+
+def test_the_national_catalog_is_not_edited_by_a_commune(catalog, commune, admin):
+    birth = Procedure.objects.get(slug="dang-ky-khai-sinh")
+    client = client_in(admin, commune)
+    response = client.post(
+        reverse("procedures:procedure_edit", args=[birth.pk]),
+        {"name": "Đổi tên", "field": "civil_status", "online_level": "in_person", "source": "x"},
+    )
+    assert response["Location"] == reverse("procedures:detail", args=[birth.pk])
+    birth.refresh_from_db()
+    assert birth.name == "Đăng ký khai sinh"
+    with pytest.raises(DomainError):
+        birth.name = "Đổi tên"
+        procedure_save(access=access_for(admin, commune), procedure=birth, source="x")
+
+
+def test_adding_a_procedure_is_for_the_commune_admin(commune, other_commune):
+    assert_view_access(
+        url=reverse("procedures:procedure_add"),
+        commune=commune,
+        other_commune=other_commune,
+        allowed={Role.COMMUNE_ADMIN},
+        scoped=False,
+    )
