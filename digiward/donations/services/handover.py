@@ -310,6 +310,14 @@ def handover_record(
         raise DomainError(_("This date is in the future."), field="handed_on")
     if details.handed_on < locked_campaign.starts_on:
         raise DomainError(_("This date is before the campaign started."), field="handed_on")
+    # Minutes may be entered days after a ceremony, but never for an item not yet received.
+    for row in rows:
+        if row.item.received_on > details.handed_on:
+            raise DomainError(
+                _("%(item)s was received on %(date)s, after this handover date.")
+                % {"item": row.item, "date": row.item.received_on.strftime("%d/%m/%Y")},
+                field="handed_on",
+            )
     number = (
         Handover.objects.filter(campaign=locked_campaign).aggregate(top=Max("number"))["top"] or 0
     ) + 1

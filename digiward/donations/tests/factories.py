@@ -99,7 +99,7 @@ def scenario(
         unit_value_vnd=2_357_000,
     )
     services.campaign_transition(access=access, campaign=campaign, target=CampaignStatus.OPEN)
-    received = today - timedelta(days=30)
+    received = today - timedelta(days=50)
     new = [
         services.NewItem(
             kind=ItemKind.PHONE,

@@ -624,6 +624,16 @@ def test_handover_records_milestones_follow_ups_and_refuses_a_second_time(commun
         recipient=s.head(0),
         items=[s.phones[0], s.sims[0]],
     )
+    with pytest.raises(DomainError, match="after this handover date") as early:
+        services.handover_record(
+            access=s.access,
+            campaign=s.campaign,
+            allocations=allocations,
+            details=services.HandoverDetails(
+                handed_on=s.phones[0].received_on - timedelta(days=1), confirmed=True
+            ),
+        )
+    assert early.value.field == "handed_on" and not s.campaign.handovers.exists()
     handover = services.handover_record(
         access=s.access,
         campaign=s.campaign,

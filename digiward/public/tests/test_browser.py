@@ -64,3 +64,30 @@ def test_public_pages_have_no_accessibility_violations(site, path):
     with phone_page() as page:
         page.goto(site + path)
         assert axe_violations(page) == []
+
+
+# Every element that shows text of its own, with its computed size; citations of sources
+# (web addresses) and the logo letter are not reading text.
+_TEXT_SIZES = """() => [...document.body.querySelectorAll('*')]
+  .filter(el => el.offsetParent !== null && !el.closest('.sources, .mark, .skip')
+    && [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(el => [el.tagName + '.' + el.className, parseFloat(getComputedStyle(el).fontSize),
+              el.textContent.trim().slice(0, 30)])"""
+_BUTTON_HEIGHTS = """() => [...document.querySelectorAll('button, .btn, input[type=submit]')]
+  .filter(el => el.offsetParent !== null)
+  .map(el => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect().height])"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/huong-dan/?q=khai+sinh", "/huong-dan/dang-ky-khai-sinh/", "/nho-ho-tro/", "/tra-cuu/"],
+)
+def test_public_pages_are_made_for_old_eyes(site, path):
+    """Text at least 20 px, buttons at least 48 px tall, text contrast at least 7:1."""
+    with phone_page() as page:
+        page.goto(site + path)
+        small = [(tag, size, text) for tag, size, text in page.evaluate(_TEXT_SIZES) if size < 20]
+        assert small == []
+        low = [(text, height) for text, height in page.evaluate(_BUTTON_HEIGHTS) if height < 48]
+        assert low == []
+        assert axe_violations(page, rules=["color-contrast-enhanced"]) == []
