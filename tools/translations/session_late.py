@@ -1,0 +1,51 @@
+"""Vietnamese for the strings added with swaps' team check, follow-up dates, handover
+dates, the commune's own procedures and the head of household (merged with po_fill)."""
+
+T: dict[str, str | tuple[str, str]] = {
+    "%(item)s was received on %(date)s, after this handover date.": (
+        "%(item)s được nhận ngày %(date)s, sau ngày bàn giao này."
+    ),
+    "The %(days)s-day check can be recorded from %(date)s: an earlier check cannot tell "
+    "whether the phone is still used after %(days)s days.": (
+        "Lần kiểm tra sau %(days)s ngày chỉ ghi được từ ngày %(date)s: kiểm tra sớm hơn thì "
+        "chưa biết điện thoại có còn được dùng sau %(days)s ngày hay không."
+    ),
+    "After this change the %(slot)s shift on %(date)s would have no experienced member. "
+    "Ask an experienced colleague instead.": (
+        "Nếu đổi như vậy, ca %(slot)s ngày %(date)s sẽ không còn ai có kinh nghiệm. "
+        "Hãy nhờ một bạn đã có kinh nghiệm."
+    ),
+    "After this change nobody on the %(slot)s shift on %(date)s could help with: "
+    "%(skills)s. Ask a colleague who can.": (
+        "Nếu đổi như vậy, ca %(slot)s ngày %(date)s sẽ không còn ai biết: %(skills)s. "
+        "Hãy nhờ một bạn biết việc này."
+    ),
+    "Where to do it": "Nơi thực hiện",
+    "Papers needed, one per line": "Giấy tờ cần mang, mỗi loại một dòng",
+    "Legal basis, one per line": "Căn cứ pháp lý, mỗi văn bản một dòng",
+    "Other words people use, one per line": "Những cách gọi khác của người dân, mỗi cách một dòng",
+    "e.g. “làm giấy khai sinh”: the search also finds the procedure by these.": (
+        "Ví dụ “làm giấy khai sinh”: ô tìm kiếm cũng tìm ra thủ tục theo những từ này."
+    ),
+    "Where these facts come from": "Nguồn của các thông tin này",
+    "A decision, the national portal's page, the district's instructions…": (
+        "Một quyết định, trang của Cổng Dịch vụ công quốc gia, hướng dẫn của cấp trên…"
+    ),
+    "Facts entered by the commune.": "Thông tin do xã/phường nhập.",
+    "Add a procedure of our commune": "Thêm thủ tục riêng của xã/phường",
+    "This procedure has no guide yet.": "Thủ tục này chưa có hướng dẫn.",
+    "Write the guide": "Viết hướng dẫn",
+    "Edit the facts": "Sửa thông tin thủ tục",
+    "Edit the procedure": "Sửa thủ tục",
+    "Only your commune sees this procedure, at the desk and on its public pages. "
+    "Procedures of the national catalog are shared: add a note to them instead.": (
+        "Chỉ xã/phường của bạn thấy thủ tục này, ở bàn hướng dẫn và trên trang công khai. "
+        "Thủ tục trong danh mục quốc gia là dùng chung: hãy thêm ghi chú cho chúng."
+    ),
+    "Add and write the guide": "Thêm và viết hướng dẫn",
+    "Procedure added. Now write its guide.": "Đã thêm thủ tục. Giờ hãy viết hướng dẫn.",
+    "Procedure saved.": "Đã lưu thủ tục.",
+    "“Head of household” makes this person the household's head.": (
+        "Chọn “Chủ hộ” thì người này trở thành chủ hộ của hộ."
+    ),
+}
