@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digiward.procedures.models import Place, Procedure
+
+# "[ảnh 12]" at the end of a step's line: picture 12 belongs to that step.
+PICTURE_WORD = "ảnh"
+PICTURE_MARK = re.compile(r"\s*\[(?:ảnh|anh|picture)\s+(\d+)\]\s*$", re.IGNORECASE)
 
 
 def _lines(text: str) -> list[str]:
@@ -34,7 +39,9 @@ class GuideForm(forms.Form):
         label=_("Steps, one per line"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
-            "One action per line, in plain words. Put the words the phone shows between two stars: Tap **Đăng nhập**."
+            "One action per line, in plain words. Put the words the phone shows between two "
+            "stars: Tap **Đăng nhập**. A step's picture is shown as [ảnh 12] at the end of its "
+            "line: keep it with the line."
         ),
     )
     common_mistakes = forms.CharField(
@@ -49,21 +56,36 @@ class GuideForm(forms.Form):
     )
     change_note = forms.CharField(label=_("What did you change?"), max_length=300)
 
-    def clean_steps(self) -> list[str]:
-        steps = _lines(self.cleaned_data["steps"])
+    def clean_steps(self) -> list[tuple[str, str]]:
+        """(text, picture id or "") per step: a picture travels with its line, so moving
+        or inserting steps keeps each picture on its step."""
+        steps = []
+        for line in _lines(self.cleaned_data["steps"]):
+            found = PICTURE_MARK.search(line)
+            text = PICTURE_MARK.sub("", line).strip()
+            steps.append((text, found.group(1) if found else ""))
         if not 1 <= len(steps) <= 20:
             raise forms.ValidationError(_("Write between 1 and 20 steps."))
-        for step in steps:
-            if step.count("**") % 2:
-                raise forms.ValidationError(_("A ** is not closed in: %(step)s") % {"step": step})
+        for text, _picture in steps:
+            if not text:
+                raise forms.ValidationError(_("A step has a picture but no words."))
+            if text.count("**") % 2:
+                raise forms.ValidationError(_("A ** is not closed in: %(step)s") % {"step": text})
         return steps
+
+    @staticmethod
+    def step_lines(steps: list[dict[str, Any]]) -> str:
+        return "\n".join(
+            step["text"] + (f" [{PICTURE_WORD} {step['image']}]" if step.get("image") else "")
+            for step in steps
+        )
 
     def content(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "title": data["title"],
             "audience": data["audience"],
-            "steps": [{"text": step} for step in data["steps"]],
+            "steps": [{"text": text, "image": picture} for text, picture in data["steps"]],
             "common_mistakes": _lines(data["common_mistakes"]),
             "what_to_bring": _lines(data["what_to_bring"]),
         }
@@ -136,3 +158,29 @@ class ProcedureForm(forms.ModelForm[Procedure]):
         sources = [f.get("source", "") for f in self.instance.facts if f.get("source")]
         if sources:
             self.fields["source"].initial = sources[0]
+
+
+class GuidePictureForm(forms.Form):
+    step = forms.TypedChoiceField(label=_("Step"), coerce=int)
+    picture = forms.ImageField(
+        label=_("Picture (a screenshot of the phone)"),
+        required=False,
+        help_text=_("JPEG or PNG. It is made smaller for cheap phones."),
+    )
+    alt = forms.CharField(
+        label=_("What the picture shows"),
+        max_length=200,
+        required=False,
+        help_text=_("A few words, read aloud to people who cannot see it."),
+    )
+    remove = forms.BooleanField(label=_("Take the picture off this step"), required=False)
+
+    def __init__(self, *args: Any, steps: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(n, str(n)) for n in range(1, steps + 1)]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("remove") and not data.get("picture"):
+            self.add_error("picture", _("Choose a picture, or tick “take the picture off”."))
+        return data

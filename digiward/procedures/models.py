@@ -273,6 +273,9 @@ class GuideVersion(models.Model):
                     step.get("text_en") if english and step.get("text_en") else step.get("text", "")
                 ),
                 "image": step.get("image", ""),
+                "image_alt": step.get("image_alt", ""),
+                "image_width": step.get("image_width", ""),
+                "image_height": step.get("image_height", ""),
             }
             for step in self.steps
         ]

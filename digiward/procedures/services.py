@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from digiward.core.access import Access
 from digiward.core.audit import audit_record, diff, snapshot
@@ -20,6 +23,7 @@ from digiward.core.text import fold
 from digiward.procedures.models import (
     CommuneProcedureNote,
     Guide,
+    GuideImage,
     GuideVersion,
     OnlineLevel,
     Place,
@@ -149,12 +153,85 @@ def _normalise(content: dict[str, Any]) -> dict[str, Any]:
         {
             "text": str(step.get("text", "")).strip(),
             "text_en": str(step.get("text_en", "")).strip(),
+            **{key: step[key] for key in PICTURE_KEYS if step.get("image") and step.get(key)},
             "image": step.get("image", ""),
         }
         for step in clean["steps"]
         if str(step.get("text", "")).strip()
     ]
     return clean
+
+
+PICTURE_KEYS = ("image_alt", "image_width", "image_height")
+# A phone screenshot, scaled to what a phone shows: pages stay light on cheap data plans.
+PICTURE_MAX_SIZE = (720, 1440)
+PICTURE_MAX_BYTES = 8 * 1024 * 1024
+
+
+def picture_prepare(upload: IO[bytes]) -> tuple[bytes, int, int]:
+    """A JPEG no larger than a phone screen, turned upright, without the camera's
+    metadata (which may hold where and when it was taken)."""
+    try:
+        with Image.open(upload) as original:
+            if original.format not in ("JPEG", "PNG", "WEBP"):
+                raise DomainError(_("Use a JPEG, PNG or WebP picture."), field="picture")
+            picture = ImageOps.exif_transpose(original).convert("RGB")
+    except (UnidentifiedImageError, OSError):
+        raise DomainError(_("This file is not a picture."), field="picture") from None
+    picture.thumbnail(PICTURE_MAX_SIZE)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue(), picture.width, picture.height
+
+
+@transaction.atomic
+def guide_picture_set(
+    *, access: Access, guide: Guide, step: int, upload: IO[bytes] | None, alt: str
+) -> GuideVersion | None:
+    """Put a picture on step `step` (1-based) of the current version, or take it off
+    (`upload` None): a new version, so earlier versions keep their pictures."""
+    if not can_edit(access, guide.procedure):
+        raise DomainError(
+            _(
+                "The national catalog is shared by every commune: add a note for your commune instead."
+            )
+        )
+    current = guide.current
+    if current is None or not 1 <= step <= len(current.steps):
+        raise DomainError(_("Choose a step of the guide."), field="step")
+    steps = [dict(s) for s in current.steps]
+    target = {k: v for k, v in steps[step - 1].items() if k != "image" and k not in PICTURE_KEYS}
+    if upload is not None:
+        if not alt.strip():
+            raise DomainError(
+                _("Say in a few words what the picture shows (read aloud to blind people)."),
+                field="alt",
+            )
+        content, width, height = picture_prepare(upload)
+        image = GuideImage(guide=guide, alt=alt.strip()[:200])
+        image.image.save(f"{guide.slug}-{step}.jpg", ContentFile(content), save=False)
+        image.save()
+        target |= {
+            "image": str(image.pk),
+            "image_alt": image.alt,
+            "image_width": width,
+            "image_height": height,
+        }
+    steps[step - 1] = target
+    content_now = {name: getattr(current, name) for name in GUIDE_FIELDS} | {"steps": steps}
+    note = (_("Picture for step %(n)s") if upload else _("Picture removed from step %(n)s")) % {
+        "n": step
+    }
+    version = guide_revise(guide=guide, content=content_now, author=access.user, change_note=note)
+    if version is not None:
+        audit_record(
+            action=AuditAction.CHANGE,
+            commune=access.commune,
+            obj=guide,
+            changes={"version": [version.number - 1, version.number]},
+            note=note,
+        )
+    return version
 
 
 @transaction.atomic
@@ -237,6 +314,25 @@ def procedure_save(*, access: Access, procedure: Procedure, source: str) -> Proc
     return procedure
 
 
+def _with_pictures(guide: Guide, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Steps that name a picture get its description and size back (from the version
+    that had it); a picture of another guide is refused."""
+    known: dict[str, dict[str, Any]] = {}
+    for old in GuideVersion.objects.filter(guide=guide).order_by("number"):
+        for step in old.steps:
+            if step.get("image"):
+                known[str(step["image"])] = {k: step[k] for k in PICTURE_KEYS if k in step}
+    filled = []
+    for step in steps:
+        picture = str(step.get("image") or "")
+        if picture and picture not in known:
+            raise DomainError(
+                _("Picture %(n)s is not one of this guide's pictures.") % {"n": picture}
+            )
+        filled.append({**step, **known.get(picture, {})} if picture else step)
+    return filled
+
+
 def can_edit(access: Access, procedure: Procedure) -> bool:
     """A commune edits its own procedures and guides; the national catalog is shared and
     changes only through the catalog file or a system administrator."""
@@ -255,6 +351,7 @@ def guide_edit(
                 "The national catalog is shared by every commune: add a note for your commune instead."
             )
         )
+    content = {**content, "steps": _with_pictures(guide, content.get("steps", []))}
     version = guide_revise(
         guide=guide, content=content, author=access.user, change_note=change_note
     )

@@ -10,5 +10,6 @@ urlpatterns = [
     path("new/", views.procedure_form, name="procedure_add"),
     path("<int:pk>/edit/", views.procedure_form, name="procedure_edit"),
     path("guides/<slug:slug>/edit/", views.guide_edit, name="guide_edit"),
+    path("guides/<slug:slug>/picture/", views.guide_picture, name="guide_picture"),
     path("guides/<slug:slug>/versions/", views.guide_versions, name="guide_versions"),
 ]

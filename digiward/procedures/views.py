@@ -3,6 +3,8 @@ procedures, notes, guides and their versions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +15,7 @@ from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.errors import DomainError
 from digiward.core.permissions import Perm
 from digiward.procedures import services
-from digiward.procedures.forms import GuideForm, ProcedureForm, ProcedureNoteForm
+from digiward.procedures.forms import GuideForm, GuidePictureForm, ProcedureForm, ProcedureNoteForm
 from digiward.procedures.models import Guide, GuideVersion, Procedure
 from digiward.procedures.selectors import commune_note, search_procedures, shortlist
 
@@ -124,17 +126,7 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
             ),
         )
         return redirect("procedures:detail", pk=guide.procedure_id)
-    current = guide.current
-    initial = {}
-    if current is not None:
-        initial = {
-            "title": current.title,
-            "audience": current.audience,
-            "steps": "\n".join(step["text"] for step in current.steps),
-            "common_mistakes": "\n".join(current.common_mistakes),
-            "what_to_bring": "\n".join(current.what_to_bring),
-        }
-    form = GuideForm(request.POST or None, initial=initial)
+    form = GuideForm(request.POST or None, initial=_guide_initial(guide))
     if request.method == "POST" and form.is_valid():
         try:
             version = services.guide_edit(
@@ -154,7 +146,60 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
                     _("Version %(n)s saved; the old versions are kept.") % {"n": version.number},
                 )
             return redirect("procedures:detail", pk=guide.procedure_id)
-    return render(request, "procedures/guide_form.html", {"form": form, "guide": guide})
+    return render(
+        request,
+        "procedures/guide_form.html",
+        {"form": form, "guide": guide, "picture_form": _picture_form(guide)},
+    )
+
+
+def _guide_initial(guide: Guide) -> dict[str, str]:
+    current = guide.current
+    if current is None:
+        return {}
+    return {
+        "title": current.title,
+        "audience": current.audience,
+        "steps": GuideForm.step_lines(current.steps),
+        "common_mistakes": "\n".join(current.common_mistakes),
+        "what_to_bring": "\n".join(current.what_to_bring),
+    }
+
+
+def _picture_form(guide: Guide, data: Any = None, files: Any = None) -> GuidePictureForm | None:
+    if guide.current is None:
+        return None
+    return GuidePictureForm(data, files, steps=len(guide.current.steps))
+
+
+@commune_required(Perm.MANAGE_PROCEDURES)
+@require_http_methods(["POST"])
+def guide_picture(request: CommuneRequest, slug: str) -> HttpResponseBase:
+    """Put a picture on a step of the guide, or take it off (a new version each time)."""
+    guide = get_object_or_404(Guide.objects.select_related("procedure", "current"), slug=slug)
+    if guide.procedure.commune_id not in (None, request.access.commune.pk):
+        raise Http404
+    form = _picture_form(guide, request.POST, request.FILES)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.guide_picture_set(
+                access=request.access,
+                guide=guide,
+                step=data["step"],
+                upload=None if data["remove"] else data["picture"],
+                alt=data["alt"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Picture saved in a new version."))
+            return redirect("procedures:guide_edit", slug=guide.slug)
+    return render(
+        request,
+        "procedures/guide_form.html",
+        {"form": GuideForm(initial=_guide_initial(guide)), "guide": guide, "picture_form": form},
+    )
 
 
 @commune_required(Perm.VIEW_HOME)

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
@@ -36,6 +36,7 @@ from digiward.homecare.models import RequestStatus
 from digiward.homecare.selectors import planned_visit
 from digiward.homecare.services import PublicRequest, request_lookup, request_submit_public
 from digiward.procedures.cards import guide_card_pdf
+from digiward.procedures.models import GuideImage
 from digiward.procedures.selectors import (
     Hit,
     catalog_version,
@@ -183,6 +184,21 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "commune": commune,
     }
     return render(request, "public/guide.html", context)
+
+
+@cache_control(max_age=86400, public=True)
+def guide_picture(request: HttpRequest, pk: int) -> FileResponse:
+    """A step's picture: public like the guide it belongs to, and only for a guide this
+    site shows (the national catalog or the public commune's own)."""
+    commune = public_commune()
+    picture = GuideImage.objects.select_related("guide__procedure").filter(pk=pk).first()
+    if (
+        picture is None
+        or not picture.guide.procedure.is_published
+        or picture.guide.procedure.commune_id not in (None, commune.pk if commune else None)
+    ):
+        raise Http404
+    return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
 
 
 def guide_card(request: HttpRequest, slug: str) -> HttpResponse:

@@ -49,3 +49,45 @@ T: dict[str, str | tuple[str, str]] = {
         "Chọn “Chủ hộ” thì người này trở thành chủ hộ của hộ."
     ),
 }
+
+T.update(
+    {
+        "One action per line, in plain words. Put the words the phone shows between two stars: "
+        "Tap **Đăng nhập**. A step's picture is shown as [ảnh 12] at the end of its line: keep "
+        "it with the line.": (
+            "Mỗi dòng một thao tác, bằng lời dễ hiểu. Chữ hiện trên màn hình điện thoại đặt giữa "
+            "hai dấu sao: Bấm **Đăng nhập**. Hình của một bước hiện là [ảnh 12] ở cuối dòng: "
+            "giữ nó cùng dòng đó."
+        ),
+        "A step has a picture but no words.": "Có một bước có hình nhưng không có chữ.",
+        "Picture (a screenshot of the phone)": "Hình (ảnh chụp màn hình điện thoại)",
+        "JPEG or PNG. It is made smaller for cheap phones.": (
+            "JPEG hoặc PNG. Hình sẽ được thu nhỏ cho điện thoại cấu hình thấp."
+        ),
+        "What the picture shows": "Hình cho thấy gì",
+        "A few words, read aloud to people who cannot see it.": (
+            "Vài chữ, được đọc to cho người không nhìn thấy hình."
+        ),
+        "Take the picture off this step": "Bỏ hình khỏi bước này",
+        "Choose a picture, or tick “take the picture off”.": (
+            "Hãy chọn một hình, hoặc đánh dấu “bỏ hình”."
+        ),
+        "Use a JPEG, PNG or WebP picture.": "Hãy dùng hình JPEG, PNG hoặc WebP.",
+        "This file is not a picture.": "Tệp này không phải là hình.",
+        "Choose a step of the guide.": "Hãy chọn một bước của hướng dẫn.",
+        "Say in a few words what the picture shows (read aloud to blind people).": (
+            "Hãy ghi vài chữ hình cho thấy gì (được đọc to cho người khiếm thị)."
+        ),
+        "Picture for step %(n)s": "Hình cho bước %(n)s",
+        "Picture removed from step %(n)s": "Đã bỏ hình ở bước %(n)s",
+        "Picture %(n)s is not one of this guide's pictures.": (
+            "Hình %(n)s không thuộc hướng dẫn này."
+        ),
+        "Pictures of the steps": "Hình của các bước",
+        "A screenshot helps people find the right button. Each change adds a version.": (
+            "Ảnh chụp màn hình giúp người dân tìm đúng nút bấm. Mỗi lần thay đổi thêm một phiên bản."
+        ),
+        "Save the picture": "Lưu hình",
+        "Picture saved in a new version.": "Đã lưu hình trong một phiên bản mới.",
+    }
+)
