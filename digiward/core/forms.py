@@ -1,4 +1,4 @@
-"""Forms of the core screens: members, roles, passwords."""
+"""Forms of the core screens (members, roles, passwords) and form fields every app uses."""
 
 from __future__ import annotations
 
@@ -85,3 +85,16 @@ class TemporaryPasswordForm(forms.Form):
         min_length=10,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
+
+
+class LinesField(forms.CharField):
+    """A list typed one item per line in a textarea (papers, what to bring, keywords)."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in str(text).splitlines() if line.strip()]

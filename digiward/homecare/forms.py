@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.forms import LinesField
 from digiward.core.models import Commune, Membership, Role, User
 from digiward.core.phones import PhoneNumberField
 from digiward.core.widgets import DateInput, TimeInput
@@ -500,21 +501,6 @@ class SettingsForm(forms.ModelForm[HomecareSettings]):
                 "GPS points farther than this outside the commune's households are refused."
             ),
         }
-
-
-class LinesField(forms.CharField):
-    """A textarea, one item per line, cleaned to a list."""
-
-    widget = forms.Textarea(attrs={"rows": 5})
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return "\n".join(value)
-        return value
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        return [line.strip() for line in str(text).splitlines() if line.strip()]
 
 
 class ProcedureProfileForm(forms.ModelForm[ProcedureProfile]):

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.forms import LinesField
 from digiward.procedures.models import Place, Procedure
 
 # "[ảnh 12]" at the end of a step's line: picture 12 belongs to that step.
@@ -89,18 +90,6 @@ class GuideForm(forms.Form):
             "common_mistakes": _lines(data["common_mistakes"]),
             "what_to_bring": _lines(data["what_to_bring"]),
         }
-
-
-class LinesField(forms.CharField):
-    """A list typed one item per line (documents, legal basis, keywords)."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def prepare_value(self, value: Any) -> Any:
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        return _lines(super().to_python(value) or "")
 
 
 class ProcedureForm(forms.ModelForm[Procedure]):
