@@ -39,6 +39,7 @@ class LeftOutReason(enum.StrEnum):
     NO_LOCATION = "no_location"
     NOT_HOME_THAT_DAY = "not_home_that_day"
     WINDOW_TOO_SHORT = "window_too_short"
+    ONLY_HOME_AT_LUNCH = "only_home_at_lunch"
     NO_OFFICER_AVAILABLE = "no_officer_available"
     BOOKED_MEANWHILE = "booked_meanwhile"
     ROUTE_LOCKED = "route_locked"

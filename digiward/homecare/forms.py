@@ -490,7 +490,10 @@ class SettingsForm(forms.ModelForm[HomecareSettings]):
             "urgent_sla_working_days",
             "due_soon_working_days",
             "address_margin_km",
+            "lunch_starts",
+            "lunch_ends",
         ]
+        widgets = {"lunch_starts": TimeInput(), "lunch_ends": TimeInput()}
         help_texts = {
             "center_latitude": _("Where every route starts and ends, e.g. 10.0340"),
             "road_factor": _(
@@ -499,6 +502,10 @@ class SettingsForm(forms.ModelForm[HomecareSettings]):
             "speed_kmh": _("Average door-to-door speed: about 20 km/h by motorbike in town."),
             "address_margin_km": _(
                 "GPS points farther than this outside the commune's households are refused."
+            ),
+            "lunch_starts": _(
+                "No visit is planned across the lunch break. Leave both empty if officers "
+                "visit at lunchtime."
             ),
         }
 

@@ -15,7 +15,7 @@ commune's HomecareSettings and returning any `planning.routing.TravelTimes`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -245,7 +245,7 @@ def stop_for(
     if windows is None:
         return LeftOut(key, LeftOutReason.NOT_HOME_THAT_DAY)
     needs = request_needs(request, profiles, settings)
-    return StopSpec(
+    spec = StopSpec(
         key=key,
         point=point,
         service_seconds=visit_seconds(request, needs, settings),
@@ -253,6 +253,28 @@ def stop_for(
         authorities=frozenset(n.authority for n in needs if n.authority),
         priority=priority_of(request, day, calendar, settings, already_planned=already_planned),
     )
+    if settings.lunch_break is None:
+        return spec
+    start, end = settings.lunch_break
+    outside = replace(spec, windows=without_break(windows, (seconds_of(start), seconds_of(end))))
+    if (not windows or spec.start_windows()) and not outside.start_windows():
+        return LeftOut(key, LeftOutReason.ONLY_HOME_AT_LUNCH)
+    return outside
+
+
+def without_break(
+    windows: tuple[tuple[int, int], ...], pause: tuple[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """The times someone is home, less the officers' break: a visit may not span it.
+    ``()`` (any time) becomes the day before and after the break."""
+    begin, end = pause
+    parts = []
+    for a, b in windows or ((0, DAY_END),):
+        if a < begin:
+            parts.append((a, min(b, begin)))
+        if b > end:
+            parts.append((max(a, end), b))
+    return tuple(parts)
 
 
 def officer_spec(profile: OfficerProfile) -> OfficerSpec:

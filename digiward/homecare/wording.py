@@ -34,6 +34,10 @@ LEFT_OUT: dict[str, StrOrPromise] = {
     LeftOutReason.WINDOW_TOO_SHORT: _(
         "The time when someone is home is shorter than the visit takes."
     ),
+    LeftOutReason.ONLY_HOME_AT_LUNCH: _(
+        "Someone is home only during the lunch break: agree on another time, or add the visit "
+        "to a route by hand."
+    ),
     LeftOutReason.NO_OFFICER_AVAILABLE: _("No officer takes home visits that day."),
     LeftOutReason.BOOKED_MEANWHILE: _(
         "Someone booked or changed this request while the plan was being made."

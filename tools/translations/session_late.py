@@ -91,3 +91,25 @@ T.update(
         "Picture saved in a new version.": "Đã lưu hình trong một phiên bản mới.",
     }
 )
+
+T.update(
+    {
+        "No visit is planned across the lunch break. Leave both empty if officers visit at "
+        "lunchtime.": (
+            "Không xếp chuyến thăm nào vào giờ nghỉ trưa. Để trống cả hai nếu cán bộ vẫn đi "
+            "hỗ trợ vào buổi trưa."
+        ),
+        "lunch break from": "nghỉ trưa từ",
+        "lunch break until": "nghỉ trưa đến",
+        "Give both ends of the lunch break, the end after the start, or neither.": (
+            "Hãy nhập cả giờ bắt đầu và giờ kết thúc nghỉ trưa (kết thúc sau bắt đầu), "
+            "hoặc để trống cả hai."
+        ),
+        "Lunch break": "Nghỉ trưa",
+        "Someone is home only during the lunch break: agree on another time, or add the visit "
+        "to a route by hand.": (
+            "Người dân chỉ ở nhà vào giờ nghỉ trưa: hãy hẹn giờ khác, hoặc tự thêm chuyến thăm "
+            "vào lộ trình."
+        ),
+    }
+)

@@ -200,6 +200,14 @@ class HomecareSettings(CommuneOwned):
         decimal_places=1,
         default=Decimal("1.0"),
     )
+    # Public offices break from 11:30 to 13:30 (morning 7:00/7:30–11:30, afternoon
+    # 13:30–17:00): no visit is planned across it. Empty: visits at lunchtime too.
+    lunch_starts = models.TimeField(
+        _("lunch break from"), null=True, blank=True, default=time(11, 30)
+    )
+    lunch_ends = models.TimeField(
+        _("lunch break until"), null=True, blank=True, default=time(13, 30)
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -214,10 +222,29 @@ class HomecareSettings(CommuneOwned):
                     "The road factor must be at least 1 and the speed above 0."
                 ),
             ),
+            models.CheckConstraint(
+                name="homecare_settings_lunch",
+                # NULL < x is unknown, which a CHECK lets through: say "both set" too.
+                condition=(Q(lunch_starts__isnull=True) & Q(lunch_ends__isnull=True))
+                | (
+                    Q(lunch_starts__isnull=False)
+                    & Q(lunch_ends__isnull=False)
+                    & Q(lunch_starts__lt=F("lunch_ends"))
+                ),
+                violation_error_message=_(
+                    "Give both ends of the lunch break, the end after the start, or neither."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.commune}"
+
+    @property
+    def lunch_break(self) -> tuple[time, time] | None:
+        if self.lunch_starts is None or self.lunch_ends is None:
+            return None
+        return self.lunch_starts, self.lunch_ends
 
     @property
     def has_center(self) -> bool:

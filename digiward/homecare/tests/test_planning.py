@@ -33,7 +33,13 @@ from digiward.homecare.models import (
     TimeWindow,
     VisitStatus,
 )
-from digiward.homecare.planner import gather_day, seconds_of, time_of, travel_for
+from digiward.homecare.planner import (
+    gather_day,
+    seconds_of,
+    time_of,
+    travel_for,
+    without_break,
+)
 from digiward.homecare.selectors import plan_overview
 from digiward.homecare.tests.factories import (
     CENTER,
@@ -220,6 +226,54 @@ def test_planning_a_day_writes_routes_and_lists_what_did_not_fit(
         left_out_label(code) for code in reasons.values()
     }
     assert next(r for r in overview.routes if r.officer_id == third_officer.user_id).unavailable
+
+
+def test_the_break_is_cut_out_of_the_times_someone_is_home():
+    noon = (seconds_of(time(11, 30)), seconds_of(time(13, 30)))
+    h = 3600
+    assert without_break((), noon) == ((0, noon[0]), (noon[1], 24 * h - 1))
+    assert without_break(((8 * h, 11 * h),), noon) == ((8 * h, 11 * h),)
+    assert without_break(((11 * h, 14 * h),), noon) == ((11 * h, noon[0]), (noon[1], 14 * h))
+    assert without_break(((12 * h, 13 * h),), noon) == ()
+
+
+@pytest.mark.django_db
+def test_no_visit_is_planned_across_the_lunch_break(
+    commune, officer, officer_profile, plan_day, hc_settings
+):
+    """Officers break from 11:30 to 13:30: a busy day continues after the break, a
+    person at home only at noon is listed with the reason."""
+    anytime = [RequestFactory(commune=commune) for _ in range(9)]
+    noon = RequestFactory(commune=commune)  # 30 minutes needed, 15 before the break
+    WindowFactory(request=noon, starts_at=time(11, 15), ends_at=time(13, 15))
+    around = RequestFactory(commune=commune)
+    WindowFactory(request=around, starts_at=time(11, 15), ends_at=time(14, 30))
+
+    plan = scheduling.dayplan_for(commune, plan_day)
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+
+    visits = list(HomeVisit.objects.filter(day=plan_day, status=VisitStatus.PLANNED))
+    assert visits and all(v.ends_at <= time(11, 30) or v.starts_at >= time(13, 30) for v in visits)
+    assert any(v.starts_at >= time(13, 30) for v in visits), "the afternoon is used"
+    assert {v.request_id for v in visits} >= {around.pk} | {r.pk for r in anytime[:4]}
+    plan.refresh_from_db()
+    reasons = {item["request"]: item["reason"] for item in plan.unassigned}
+    assert reasons.get(noon.pk) == LeftOutReason.ONLY_HOME_AT_LUNCH
+    assert LEFT_OUT[LeftOutReason.ONLY_HOME_AT_LUNCH]
+
+
+@pytest.mark.django_db
+def test_without_a_lunch_break_a_noon_visit_is_planned(
+    commune, officer, officer_profile, plan_day, hc_settings
+):
+    hc_settings.lunch_starts = hc_settings.lunch_ends = None
+    hc_settings.save()
+    noon = RequestFactory(commune=commune)
+    WindowFactory(request=noon, starts_at=time(11, 15), ends_at=time(13, 15))
+    plan = scheduling.dayplan_for(commune, plan_day)
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    visit = HomeVisit.objects.get(request=noon)
+    assert time(11, 15) <= visit.starts_at and visit.ends_at <= time(13, 15)
 
 
 @pytest.mark.django_db

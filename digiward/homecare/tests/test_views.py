@@ -255,3 +255,20 @@ def test_leave_warns_about_visits_already_planned(world, commune, officer):
         follow=True,
     )
     assert "notice--warning" in response.content.decode()
+
+
+def test_the_lunch_break_is_set_on_the_settings_page_with_both_ends(commune, officer, hc_settings):
+    client = client_in(officer, commune)
+    url = reverse("homecare:settings")
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data |= {"lunch_starts": "12:00", "lunch_ends": ""}
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "lunch break" in refused.content.decode() or "nghỉ trưa" in refused.content.decode()
+    hc_settings.refresh_from_db()
+    assert hc_settings.lunch_starts == time(11, 30), "nothing saved"
+    saved = client.post(url, data | {"lunch_ends": "13:00"})
+    assert saved.status_code == 302
+    hc_settings.refresh_from_db()
+    assert hc_settings.lunch_break == (time(12), time(13))
