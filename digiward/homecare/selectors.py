@@ -24,7 +24,16 @@ from digiward.homecare.models import (
 from digiward.homecare.planner import officer_profiles, settings_for, unavailability
 from digiward.homecare.wording import UNAVAILABLE, left_out_label
 
-__all__ = ["OPEN_STATUSES", "deadlines", "inbox", "my_visits", "plan_overview", "planned_visit"]
+__all__ = [
+    "OPEN_STATUSES",
+    "companion_visits",
+    "deadlines",
+    "goes_along",
+    "inbox",
+    "my_visits",
+    "plan_overview",
+    "planned_visit",
+]
 
 
 def inbox(
@@ -194,6 +203,30 @@ def my_visits(access: Access, day: date) -> list[HomeVisit]:
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("request__procedure", "request__resident__household", "route")
         .order_by("sequence")
+    )
+
+
+def goes_along(access: Access) -> bool:
+    """Is the user the paired volunteer of an officer who visits homes here?"""
+    return (
+        OfficerProfile.objects.for_access(access)
+        .filter(volunteer=access.user, takes_home_visits=True)
+        .exists()
+    )
+
+
+def companion_visits(access: Access, day: date) -> list[HomeVisit]:
+    """The visits of the officers a volunteer is paired with (`OfficerProfile.volunteer`):
+    the volunteer goes along, so sees where and when, and nothing else of home support."""
+    officers = OfficerProfile.objects.for_access(access).filter(
+        volunteer=access.user, takes_home_visits=True
+    )
+    return list(
+        HomeVisit.objects.for_access(access)
+        .filter(officer__in=officers.values("user"), day=day)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("request__procedure", "officer")
+        .order_by("officer__full_name", "sequence")
     )
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("visits/<int:pk>/unschedule/", planning.visit_unschedule, name="visit_unschedule"),
     # At the home
     path("my-visits/", visits.my_visit_list, name="my_visits"),
+    path("going-along/", visits.companion_visit_list, name="companion_visits"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/arrive/", visits.visit_arrive, name="visit_arrive"),
     path("visits/<int:pk>/leave/", visits.visit_leave, name="visit_leave"),

@@ -12,7 +12,7 @@ from digiward.core.permissions import Perm
 from digiward.donations.selectors import follow_up_tasks
 from digiward.guidance.models import ShiftAssignment, TeamMember
 from digiward.guidance.selectors import member_shifts
-from digiward.homecare.selectors import deadlines, my_visits
+from digiward.homecare.selectors import companion_visits, deadlines, goes_along, my_visits
 from digiward.registry.selectors import RegistryCounts, registry_counts
 
 SHIFT_HORIZON_DAYS = 31
@@ -25,6 +25,7 @@ class Today:
 
     next_shift: ShiftAssignment | None = None
     visits_today: int | None = None
+    going_along_today: int | None = None  # a volunteer paired with a visiting officer
     overdue_requests: int | None = None
     due_soon_requests: int | None = None
     follow_ups_due: int | None = None
@@ -36,6 +37,7 @@ class Today:
             for value in (
                 self.next_shift,
                 self.visits_today,
+                self.going_along_today,
                 self.overdue_requests,
                 self.follow_ups_due,
             )
@@ -76,6 +78,11 @@ def _today(access: Access, today: date) -> Today:
     return Today(
         next_shift=next_shift,
         visits_today=len(my_visits(access, today)) if access.has(Perm.VISIT_HOMES) else None,
+        going_along_today=(
+            len(companion_visits(access, today))
+            if not access.has(Perm.VISIT_HOMES) and goes_along(access)
+            else None
+        ),
         overdue_requests=overdue,
         due_soon_requests=due_soon,
         follow_ups_due=(

@@ -113,3 +113,15 @@ T.update(
         ),
     }
 )
+
+T.update(
+    {
+        "Home visits I go along to": "Các chuyến thăm nhà tôi đi cùng",
+        "With %(officer)s": "Đi cùng %(officer)s",
+        "No officer you go along with has a visit this day.": (
+            "Hôm đó cán bộ bạn đi cùng không có chuyến thăm nào."
+        ),
+        "Home visits you go along to today": "Chuyến thăm nhà bạn đi cùng hôm nay",
+        "No visit today.": "Hôm nay không có chuyến thăm nào.",
+    }
+)

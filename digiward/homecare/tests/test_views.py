@@ -13,6 +13,7 @@ from digiward.core.testing import assert_view_access, client_in
 from digiward.homecare import recording, scheduling
 from digiward.homecare.models import (
     HomeSupportRequest,
+    HomeVisit,
     LegalForm,
     OfficerLeave,
     RequestStatus,
@@ -272,3 +273,32 @@ def test_the_lunch_break_is_set_on_the_settings_page_with_both_ends(commune, off
     assert saved.status_code == 302
     hc_settings.refresh_from_db()
     assert hc_settings.lunch_break == (time(12), time(13))
+
+
+def test_the_paired_volunteer_sees_the_officers_visits_and_nothing_more(
+    commune, officer, volunteer, officer_profile, plan_day
+):
+    officer_profile.volunteer = volunteer
+    officer_profile.save()
+    person = RequestFactory(commune=commune, person_name="Bà Lâm Thị Sáu")
+    plan = scheduling.dayplan_for(commune, plan_day)
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    visit = HomeVisit.objects.get(request=person)
+
+    client = client_in(volunteer, commune)
+    page = client.get(reverse("homecare:companion_visits"), {"day": plan_day.isoformat()})
+    html = page.content.decode()
+    assert "Bà Lâm Thị Sáu" in html and officer.full_name in html
+    assert visit.starts_at.strftime("%H:%M") in html
+    assert reverse("homecare:visit_detail", args=[visit.pk]) not in html
+    assert client.get(reverse("homecare:visit_detail", args=[visit.pk])).status_code == 403
+    assert AuditEvent.objects.filter(
+        actor=volunteer, action=AuditAction.VIEW, object_type="homecare.homevisit"
+    ).exists()
+
+    officer_profile.volunteer = None
+    officer_profile.save()
+    html = client.get(
+        reverse("homecare:companion_visits"), {"day": plan_day.isoformat()}
+    ).content.decode()
+    assert "Bà Lâm Thị Sáu" not in html, "only while paired"

@@ -29,7 +29,7 @@ from digiward.homecare.models import (
     VisitPhoto,
 )
 from digiward.homecare.planner import profiles_for, request_needs, settings_for
-from digiward.homecare.selectors import my_visits
+from digiward.homecare.selectors import companion_visits, my_visits
 from digiward.homecare.templatetags.homecare import map_links_for
 from digiward.homecare.views.planning import parse_day
 
@@ -46,6 +46,21 @@ def my_visit_list(request: CommuneRequest) -> HttpResponse:
     )
     rows = [{"visit": v, "links": map_links_for(v.request)} for v in visits]
     return render(request, "homecare/my_visits.html", {"rows": rows, "day": day})
+
+
+@commune_required(Perm.VIEW_HOME)
+def companion_visit_list(request: CommuneRequest) -> HttpResponse:
+    """A paired volunteer's day: the visits of the officer they go with, read only."""
+    day = parse_day(request.GET["day"]) if request.GET.get("day") else timezone.localdate()
+    visits = companion_visits(request.access, day)
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=request.access.commune,
+        object_type="homecare.homevisit",
+        object_repr=f"visits going along {day:%d/%m/%Y}",
+    )
+    rows = [{"visit": v, "links": map_links_for(v.request)} for v in visits]
+    return render(request, "homecare/my_visits.html", {"rows": rows, "day": day, "companion": True})
 
 
 def _visit(request: CommuneRequest, pk: int) -> HomeVisit:

@@ -95,3 +95,18 @@ def test_sponsor_viewer_is_pointed_at_the_sponsor_report(commune, sponsor, clien
     assert f'href="{reverse("donations:report_list")}"' in page
     assert f'href="{reverse("donations:campaign_list")}"' not in page
     assert f'href="{reverse("registry:home")}"' not in page
+
+
+def test_a_volunteer_paired_with_a_visiting_officer_is_shown_the_visits(
+    commune, officer, volunteer, client_for
+):
+    from digiward.homecare.tests.factories import OfficerProfileFactory
+
+    SettingsFactory(commune=commune)
+    assert home_summary(access_for(volunteer, commune)).today.going_along_today is None
+    OfficerProfileFactory(commune=commune, user=officer, volunteer=volunteer)
+    summary = home_summary(access_for(volunteer, commune)).today
+    assert summary.going_along_today == 0 and summary.anything
+    page = client_for(volunteer).get(reverse("reports:home")).content.decode()
+    assert reverse("homecare:companion_visits") in page
+    assert home_summary(access_for(officer, commune)).today.going_along_today is None
