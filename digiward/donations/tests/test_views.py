@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
+import pypdfium2 as pdfium
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -406,3 +408,34 @@ def test_ranking_and_the_excel_export_run_as_jobs(
     assert AuditEvent.objects.filter(
         action=AuditAction.EXPORT, object_type="donations.campaign"
     ).exists()
+
+
+def test_overdue_follow_ups_stand_out_and_due_ones_do_not(running, volunteer, commune):
+    """The handover was 45 days ago: both checks are past due. Once one is moved to a
+    future date, only the other is marked overdue."""
+    week, month = running.handover.follow_ups.order_by("days_after")
+    month.due_on = timezone.localdate() + timedelta(days=3)
+    month.save()
+    page = client_in(volunteer, commune).get(reverse("donations:follow_up_list")).content.decode()
+    items = re.findall(r'<li class="result( result--overdue)?">(.*?)</li>', page, re.S)
+    overdue = [body for marked, body in items if marked]
+    due = [body for marked, body in items if not marked]
+    assert len(overdue) == 1 and week.due_on.strftime("%d/%m/%Y") in overdue[0]
+    assert "Quá hạn" in overdue[0] or "Overdue" in overdue[0]
+    assert len(due) == 1 and month.due_on.strftime("%d/%m/%Y") in due[0]
+
+
+def test_ceremony_minutes_list_every_recipient_of_the_day(running, officer, commune):
+    day = running.handover.handed_on
+    response = client_in(officer, commune).get(
+        reverse("donations:ceremony_minutes", args=[running.campaign.pk]) + f"?date={day:%Y-%m-%d}"
+    )
+    assert response["Content-Type"] == "application/pdf"
+    pdf = pdfium.PdfDocument(response.content)
+    # Table cells wrap: compare with the whitespace folded.
+    text = " ".join(
+        " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).split()
+    )
+    assert running.head(0).full_name in text and "Tổng cộng (1 hộ) 2.357.000" in text
+    assert running.phones[0].imei in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text

@@ -325,3 +325,18 @@ def test_command_json_exit_status_and_error_report(tmp_path, commune):
     out = StringIO()
     call_command("import_residents", str(good), "--commune", "31135", "--json", stdout=out)
     assert json.loads(out.getvalue())["written"] is True
+
+
+def test_a_citizen_id_that_disagrees_with_sex_or_birth_year_is_a_warning_not_a_rejection(
+    tmp_path, commune
+):
+    # 092 1 50…: digit 4 says a woman born in the 1900s; digits 5-6 say 1950.
+    rows = [
+        [1, "NK101", "Võ Văn Lệch", "1952", "Nam", "092150001236", "Chủ hộ", "", "", ""],
+    ]
+    report = run(write_xlsx(tmp_path / "lech.xlsx", rows), commune)
+    assert report.written and report.rejected == []
+    reasons = " ".join(w["reason"] for w in report.warnings)
+    assert {w["row"] for w in report.warnings} == {4}
+    assert "nữ" in reasons and "1950" in reasons
+    assert Resident.objects.get(full_name="Võ Văn Lệch").birth_year == 1952, "kept as typed"
