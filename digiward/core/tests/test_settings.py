@@ -84,3 +84,29 @@ def test_env_reader_rejects_typos():
 
 def test_debug_is_off_by_default(settings):
     assert settings.DEBUG is False
+
+
+def test_production_hashes_passwords_with_argon2():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
+        env_overrides=GOOD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas; PostgreSQL needs none")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000
