@@ -323,3 +323,46 @@ def test_list_pages_use_a_fixed_number_of_queries(commune, officer, django_asser
         client.get(reverse("registry:home"), {"q": "nguyen"})
     with django_assert_max_num_queries(16):
         client.get(reverse("registry:journey"))
+
+
+def test_a_head_who_died_leaves_the_lists_and_the_household_without_a_head(
+    commune, other_commune, officer, volunteer, other_officer, resident
+):
+    url = reverse("registry:resident_status", args=[resident.pk])
+    assert client_in(volunteer, commune).post(url, {"status": "deceased"}).status_code == 403
+    assert (
+        client_in(other_officer, other_commune).post(url, {"status": "deceased"}).status_code == 404
+    )
+    response = client_in(officer, commune).post(url, {"status": "deceased"})
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.status == ResidentStatus.DECEASED
+    assert resident.status_changed_on == timezone.localdate()
+    assert Household.objects.get(pk=resident.household_id).head is None
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CHANGE,
+        object_id=str(resident.pk),
+        changes__status=["active", "deceased"],
+    ).exists()
+    search = client_in(officer, commune).get(reverse("registry:home"), {"q": "nguyen van duc"})
+    assert "Nguyễn Văn Đức" not in search.content.decode()
+
+
+def test_a_milestone_recorded_by_mistake_is_removed_with_a_reason(commune, officer, resident):
+    milestone = milestone_record(
+        acting_user=officer,
+        resident=resident,
+        kind="has_smartphone",
+        achieved_on=timezone.localdate(),
+        source="officer",
+    )
+    client = client_in(officer, commune)
+    url = reverse("registry:milestone_remove", args=[resident.pk, milestone.pk])
+    page = client.post(url, {"reason": ""}, follow=True).content.decode()
+    assert Milestone.objects.filter(pk=milestone.pk).exists(), "no reason, nothing removed"
+    assert "Say why" in page or "lý do" in page
+    client.post(url, {"reason": "Ghi nhầm người"})
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    resident.refresh_from_db()
+    assert resident.journey_rung == 0
+    assert AuditEvent.objects.filter(action=AuditAction.DELETE, note="Ghi nhầm người").exists()
