@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from digiward.core.access import Access
@@ -190,12 +191,7 @@ def guide_picture_set(
 ) -> GuideVersion | None:
     """Put a picture on step `step` (1-based) of the current version, or take it off
     (`upload` None): a new version, so earlier versions keep their pictures."""
-    if not can_edit(access, guide.procedure):
-        raise DomainError(
-            _(
-                "The national catalog is shared by every commune: add a note for your commune instead."
-            )
-        )
+    require_editable(access, guide.procedure)
     current = guide.current
     if current is None or not 1 <= step <= len(current.steps):
         raise DomainError(_("Choose a step of the guide."), field="step")
@@ -222,16 +218,7 @@ def guide_picture_set(
     note = (_("Picture for step %(n)s") if upload else _("Picture removed from step %(n)s")) % {
         "n": step
     }
-    version = guide_revise(guide=guide, content=content_now, author=access.user, change_note=note)
-    if version is not None:
-        audit_record(
-            action=AuditAction.CHANGE,
-            commune=access.commune,
-            obj=guide,
-            changes={"version": [version.number - 1, version.number]},
-            note=note,
-        )
-    return version
+    return _revise_audited(access, guide, content_now, note)
 
 
 @transaction.atomic
@@ -280,12 +267,8 @@ def procedure_save(*, access: Access, procedure: Procedure, source: str) -> Proc
     creating = procedure.pk is None
     if creating:
         procedure.commune = access.commune
-    elif not can_edit(access, procedure):
-        raise DomainError(
-            _(
-                "The national catalog is shared by every commune: add a note for your commune instead."
-            )
-        )
+    else:
+        require_editable(access, procedure)
     before = {} if creating else snapshot(Procedure.objects.get(pk=procedure.pk), PROCEDURE_AUDIT)
     if creating:
         base = slugify(fold(procedure.name))[:60] or "thu-tuc"
@@ -333,6 +316,16 @@ def _with_pictures(guide: Guide, steps: list[dict[str, Any]]) -> list[dict[str, 
     return filled
 
 
+SHARED_CATALOG = gettext_lazy(
+    "The national catalog is shared by every commune: add a note for your commune instead."
+)
+
+
+def require_editable(access: Access, procedure: Procedure) -> None:
+    if not can_edit(access, procedure):
+        raise DomainError(str(SHARED_CATALOG))
+
+
 def can_edit(access: Access, procedure: Procedure) -> bool:
     """A commune edits its own procedures and guides; the national catalog is shared and
     changes only through the catalog file or a system administrator."""
@@ -345,23 +338,22 @@ def can_edit(access: Access, procedure: Procedure) -> bool:
 def guide_edit(
     *, access: Access, guide: Guide, content: dict[str, Any], change_note: str
 ) -> GuideVersion | None:
-    if not can_edit(access, guide.procedure):
-        raise DomainError(
-            _(
-                "The national catalog is shared by every commune: add a note for your commune instead."
-            )
-        )
+    require_editable(access, guide.procedure)
     content = {**content, "steps": _with_pictures(guide, content.get("steps", []))}
-    version = guide_revise(
-        guide=guide, content=content, author=access.user, change_note=change_note
-    )
+    return _revise_audited(access, guide, content, change_note)
+
+
+def _revise_audited(
+    access: Access, guide: Guide, content: dict[str, Any], note: str
+) -> GuideVersion | None:
+    version = guide_revise(guide=guide, content=content, author=access.user, change_note=note)
     if version is not None:
         audit_record(
             action=AuditAction.CHANGE,
             commune=access.commune,
             obj=guide,
             changes={"version": [version.number - 1, version.number]},
-            note=change_note,
+            note=note,
         )
     return version
 

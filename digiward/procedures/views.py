@@ -83,12 +83,7 @@ def procedure_form(request: CommuneRequest, pk: int | None = None) -> HttpRespon
     catalog is shared: a commune adds a note to it instead."""
     procedure = Procedure() if pk is None else _procedure(request, pk)
     if procedure.pk is not None and not services.can_edit(request.access, procedure):
-        messages.info(
-            request,
-            _(
-                "The national catalog is shared by every commune: add a note for your commune instead."
-            ),
-        )
+        messages.info(request, services.SHARED_CATALOG)
         return redirect("procedures:detail", pk=procedure.pk)
     form = ProcedureForm(request.POST or None, instance=procedure)
     if request.method == "POST" and form.is_valid():
@@ -119,12 +114,7 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
     if guide.procedure.commune_id not in (None, request.access.commune.pk):
         raise Http404
     if not services.can_edit(request.access, guide.procedure):
-        messages.info(
-            request,
-            _(
-                "The national catalog is shared by every commune: add a note for your commune instead."
-            ),
-        )
+        messages.info(request, services.SHARED_CATALOG)
         return redirect("procedures:detail", pk=guide.procedure_id)
     form = GuideForm(request.POST or None, initial=_guide_initial(guide))
     if request.method == "POST" and form.is_valid():

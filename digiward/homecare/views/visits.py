@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.access import Access, CommuneRequest, commune_required, get_for_access
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
@@ -36,31 +38,33 @@ from digiward.homecare.views.planning import parse_day
 
 @commune_required(Perm.VISIT_HOMES)
 def my_visit_list(request: CommuneRequest) -> HttpResponse:
-    day = parse_day(request.GET["day"]) if request.GET.get("day") else timezone.localdate()
-    visits = my_visits(request.access, day)
-    audit_record(
-        action=AuditAction.VIEW,
-        commune=request.access.commune,
-        object_type="homecare.homevisit",
-        object_repr=f"my visits {day:%d/%m/%Y}",
-    )
-    rows = [{"visit": v, "links": map_links_for(v.request)} for v in visits]
-    return render(request, "homecare/my_visits.html", {"rows": rows, "day": day})
+    return _day_of_visits(request, my_visits, companion=False)
 
 
 @commune_required(Perm.VIEW_HOME)
 def companion_visit_list(request: CommuneRequest) -> HttpResponse:
     """A paired volunteer's day: the visits of the officer they go with, read only."""
+    return _day_of_visits(request, companion_visits, companion=True)
+
+
+def _day_of_visits(
+    request: CommuneRequest,
+    visits_on: Callable[[Access, date], list[HomeVisit]],
+    *,
+    companion: bool,
+) -> HttpResponse:
     day = parse_day(request.GET["day"]) if request.GET.get("day") else timezone.localdate()
-    visits = companion_visits(request.access, day)
+    visits = visits_on(request.access, day)
     audit_record(
         action=AuditAction.VIEW,
         commune=request.access.commune,
         object_type="homecare.homevisit",
-        object_repr=f"visits going along {day:%d/%m/%Y}",
+        object_repr=f"{'visits going along' if companion else 'my visits'} {day:%d/%m/%Y}",
     )
     rows = [{"visit": v, "links": map_links_for(v.request)} for v in visits]
-    return render(request, "homecare/my_visits.html", {"rows": rows, "day": day, "companion": True})
+    return render(
+        request, "homecare/my_visits.html", {"rows": rows, "day": day, "companion": companion}
+    )
 
 
 def _visit(request: CommuneRequest, pk: int) -> HomeVisit:
