@@ -236,7 +236,13 @@ def stop_for(
     settings: HomecareSettings,
     calendar: WorkingCalendar,
     already_planned: bool = False,
+    keep_break: bool = True,
 ) -> StopSpec | LeftOut:
+    """The visit as the planner sees it, or why it cannot be planned that day.
+
+    `keep_break`: cut the officers' lunch break out of the times someone is home. Off for
+    changes made by hand and for visits already planned (people already told a time keep
+    it; an officer may choose to go at noon)."""
     key = str(request.pk)
     point = request_point(request)
     if point is None:
@@ -253,11 +259,15 @@ def stop_for(
         authorities=frozenset(n.authority for n in needs if n.authority),
         priority=priority_of(request, day, calendar, settings, already_planned=already_planned),
     )
-    if settings.lunch_break is None:
+    if settings.lunch_break is None or not keep_break or already_planned:
         return spec
     start, end = settings.lunch_break
-    outside = replace(spec, windows=without_break(windows, (seconds_of(start), seconds_of(end))))
-    if (not windows or spec.start_windows()) and not outside.start_windows():
+    cut = without_break(windows, (seconds_of(start), seconds_of(end)))
+    outside = replace(spec, windows=cut)
+    # An empty cut of real windows means "home only at lunch", never "any time".
+    if (windows and not cut) or (
+        (not windows or spec.start_windows()) and not outside.start_windows()
+    ):
         return LeftOut(key, LeftOutReason.ONLY_HOME_AT_LUNCH)
     return outside
 

@@ -236,7 +236,12 @@ def _route_stops(route: OfficerRoute, *, without: HomeVisit | None = None) -> Ro
     for visit in visits:
         visit.request = requests[visit.request_id]
         spec = stop_for(
-            visit.request, route.plan.day, profiles=profiles, settings=settings, calendar=calendar
+            visit.request,
+            route.plan.day,
+            profiles=profiles,
+            settings=settings,
+            calendar=calendar,
+            keep_break=False,
         )
         if not isinstance(spec, StopSpec):
             raise DomainError(
@@ -312,6 +317,7 @@ def _insert(route: OfficerRoute, profile: OfficerProfile, visit: HomeVisit) -> N
         profiles=profiles_for(route.commune),
         settings=settings,
         calendar=calendar_for(route.commune),
+        keep_break=False,  # a booking by hand is the officer's choice, lunch or not
     )
     if not isinstance(new, StopSpec):
         if new.reason == LeftOutReason.NO_LOCATION:

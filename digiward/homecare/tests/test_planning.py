@@ -263,6 +263,30 @@ def test_no_visit_is_planned_across_the_lunch_break(
 
 
 @pytest.mark.django_db
+def test_home_only_inside_the_break_is_never_read_as_any_time(
+    commune, officer, officer_profile, officer_access, plan_day, hc_settings
+):
+    """12:00–12:20 for a 30-minute visit: left out with the lunch reason, never put at
+    08:00 when nobody is home; the officer may still book it by hand at noon."""
+    short = RequestFactory(commune=commune)
+    WindowFactory(request=short, starts_at=time(12), ends_at=time(12, 50))
+    shorter = RequestFactory(commune=commune)  # too short even without the break
+    WindowFactory(request=shorter, starts_at=time(12), ends_at=time(12, 20))
+    plan = scheduling.dayplan_for(commune, plan_day)
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    assert not HomeVisit.objects.filter(request__in=[short, shorter]).exists()
+    plan.refresh_from_db()
+    assert {i["request"]: i["reason"] for i in plan.unassigned} == {
+        short.pk: LeftOutReason.ONLY_HOME_AT_LUNCH,
+        shorter.pk: LeftOutReason.ONLY_HOME_AT_LUNCH,
+    }
+    visit = scheduling.visit_book(
+        access=officer_access, request=short, officer=officer, day=plan_day
+    )
+    assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
+
+
+@pytest.mark.django_db
 def test_without_a_lunch_break_a_noon_visit_is_planned(
     commune, officer, officer_profile, plan_day, hc_settings
 ):
