@@ -88,7 +88,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    phone = PhoneNumberField(label=_("Mobile phone"), required=False)
+    phone = PhoneNumberField(label=_("Mobile phone"), required=False, mobile_only=True)
     consent = forms.BooleanField(
         label=_(
             "The person agrees that the ward keeps these details for the digital-inclusion programme"

@@ -321,7 +321,20 @@ def _follow_head(access: Access, resident: Resident, previous: Resident | None) 
         old = Household.objects.select_for_update().get(pk=previous.household_id)
         if old.head_id == resident.pk:
             changed.append((old, None))
-    if resident.relation_to_head == Relation.HEAD and resident.status == ResidentStatus.ACTIVE:
+    # Only when the person *becomes* head here (new, newly marked, moved in or back):
+    # editing the phone of a former head must not take the household back from the
+    # person marked after them.
+    becomes_head = (
+        resident.relation_to_head == Relation.HEAD
+        and resident.status == ResidentStatus.ACTIVE
+        and (
+            previous is None
+            or previous.relation_to_head != Relation.HEAD
+            or previous.household_id != resident.household_id
+            or previous.status != ResidentStatus.ACTIVE
+        )
+    )
+    if becomes_head:
         household = Household.objects.select_for_update().get(pk=resident.household_id)
         if household.head_id != resident.pk:
             changed.append((household, resident.pk))

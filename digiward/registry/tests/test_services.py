@@ -10,7 +10,7 @@ from django.utils import timezone
 from digiward.core.access import access_for
 from digiward.core.errors import DomainError
 from digiward.registry.journey import MilestoneKind, next_step, rung_of
-from digiward.registry.models import HouseholdMove
+from digiward.registry.models import HouseholdMove, Relation
 from digiward.registry.services import milestone_record, milestone_remove, resident_save
 from digiward.registry.tests.factories import HouseholdFactory, ResidentFactory
 
@@ -131,3 +131,19 @@ def test_poverty_standards_are_dated_configuration():
         2_800_000,
     )
     assert poverty_standard_for(2040) is None
+
+
+def test_the_head_follows_who_is_marked_head_not_who_was_edited_last(commune, officer):
+    access = access_for(officer, commune)
+    household = HouseholdFactory(commune=commune)
+    father = ResidentFactory(commune=commune, household=household)
+    son = ResidentFactory(commune=commune, household=household)
+    for person in (father, son):
+        person.relation_to_head = Relation.HEAD
+        resident_save(access=access, resident=person)
+        household.refresh_from_db()
+        assert household.head == person
+    father.phone = "0912345678"  # the old record still says "head"
+    resident_save(access=access, resident=father)
+    household.refresh_from_db()
+    assert household.head == son
