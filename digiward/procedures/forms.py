@@ -56,6 +56,8 @@ class GuideForm(forms.Form):
         required=False,
     )
     change_note = forms.CharField(label=_("What did you change?"), max_length=300)
+    # The version the form was opened on: a save on top of a newer one is refused.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_steps(self) -> list[tuple[str, str]]:
         """(text, picture id or "") per step: a picture travels with its line, so moving

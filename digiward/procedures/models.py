@@ -295,3 +295,10 @@ class GuideImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt
+
+    @property
+    def in_current_version(self) -> bool:
+        current = self.guide.current
+        return current is not None and any(
+            str(step.get("image")) == str(self.pk) for step in current.steps
+        )

@@ -167,17 +167,26 @@ PICTURE_KEYS = ("image_alt", "image_width", "image_height")
 # A phone screenshot, scaled to what a phone shows: pages stay light on cheap data plans.
 PICTURE_MAX_SIZE = (720, 1440)
 PICTURE_MAX_BYTES = 8 * 1024 * 1024
+PICTURE_MAX_PIXELS = 40_000_000  # a 40-megapixel photo; a phone screenshot is ~3
 
 
 def picture_prepare(upload: IO[bytes]) -> tuple[bytes, int, int]:
     """A JPEG no larger than a phone screen, turned upright, without the camera's
     metadata (which may hold where and when it was taken)."""
+    upload.seek(0, io.SEEK_END)
+    too_big = upload.tell() > PICTURE_MAX_BYTES
+    upload.seek(0)
+    if too_big:
+        raise DomainError(_("The picture is too large (at most 8 MB)."), field="picture")
     try:
         with Image.open(upload) as original:
             if original.format not in ("JPEG", "PNG", "WEBP"):
                 raise DomainError(_("Use a JPEG, PNG or WebP picture."), field="picture")
+            # Decoding is what costs memory: refuse a huge canvas before it happens.
+            if original.width * original.height > PICTURE_MAX_PIXELS:
+                raise DomainError(_("The picture is too large (at most 8 MB)."), field="picture")
             picture = ImageOps.exif_transpose(original).convert("RGB")
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise DomainError(_("This file is not a picture."), field="picture") from None
     picture.thumbnail(PICTURE_MAX_SIZE)
     out = io.BytesIO()
@@ -192,6 +201,10 @@ def guide_picture_set(
     """Put a picture on step `step` (1-based) of the current version, or take it off
     (`upload` None): a new version, so earlier versions keep their pictures."""
     require_editable(access, guide.procedure)
+    # Read the version under the guide's lock: a text edit saved meanwhile is kept.
+    guide = (
+        Guide.objects.select_for_update().select_related("current", "procedure").get(pk=guide.pk)
+    )
     current = guide.current
     if current is None or not 1 <= step <= len(current.steps):
         raise DomainError(_("Choose a step of the guide."), field="step")
@@ -336,11 +349,43 @@ def can_edit(access: Access, procedure: Procedure) -> bool:
 
 @transaction.atomic
 def guide_edit(
-    *, access: Access, guide: Guide, content: dict[str, Any], change_note: str
+    *,
+    access: Access,
+    guide: Guide,
+    content: dict[str, Any],
+    change_note: str,
+    base_version: int | None = None,
 ) -> GuideVersion | None:
+    """A new version from the edit form. `base_version`: the version the form showed; if
+    someone saved another one since (a picture, another edit), nothing is overwritten."""
     require_editable(access, guide.procedure)
-    content = {**content, "steps": _with_pictures(guide, content.get("steps", []))}
-    return _revise_audited(access, guide, content, change_note)
+    locked = Guide.objects.select_for_update().select_related("current").get(pk=guide.pk)
+    current = locked.current
+    if base_version is not None and (current.number if current else 0) != base_version:
+        raise DomainError(
+            _(
+                "Someone saved a newer version of this guide while you were editing. "
+                "Open the guide again to see it, then make your change."
+            )
+        )
+    content = {**content, "steps": _with_pictures(locked, content.get("steps", []))}
+    return _revise_audited(access, locked, _keep_english(current, content), change_note)
+
+
+def _keep_english(current: GuideVersion | None, content: dict[str, Any]) -> dict[str, Any]:
+    """The form edits the Vietnamese text: English texts of what did not change stay."""
+    if current is None:
+        return content
+    kept = dict(content)
+    for field in ("title", "common_mistakes", "what_to_bring"):
+        if f"{field}_en" not in kept and kept.get(field) == getattr(current, field):
+            kept[f"{field}_en"] = getattr(current, f"{field}_en")
+    english = {s.get("text"): s.get("text_en", "") for s in current.steps if s.get("text_en")}
+    kept["steps"] = [
+        step if step.get("text_en") else {**step, "text_en": english.get(step.get("text"), "")}
+        for step in kept.get("steps", [])
+    ]
+    return kept
 
 
 def _revise_audited(

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.procedure_form, name="procedure_edit"),
     path("guides/<slug:slug>/edit/", views.guide_edit, name="guide_edit"),
     path("guides/<slug:slug>/picture/", views.guide_picture, name="guide_picture"),
+    path("pictures/<int:pk>.jpg", views.guide_picture_file, name="picture_file"),
     path("guides/<slug:slug>/versions/", views.guide_versions, name="guide_versions"),
 ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import CommuneRequest, commune_required
@@ -16,7 +17,7 @@ from digiward.core.errors import DomainError
 from digiward.core.permissions import Perm
 from digiward.procedures import services
 from digiward.procedures.forms import GuideForm, GuidePictureForm, ProcedureForm, ProcedureNoteForm
-from digiward.procedures.models import Guide, GuideVersion, Procedure
+from digiward.procedures.models import Guide, GuideImage, GuideVersion, Procedure
 from digiward.procedures.selectors import commune_note, search_procedures, shortlist
 
 
@@ -124,6 +125,7 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
                 guide=guide,
                 content=form.content(),
                 change_note=form.cleaned_data["change_note"],
+                base_version=form.cleaned_data["base_version"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -143,11 +145,12 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
     )
 
 
-def _guide_initial(guide: Guide) -> dict[str, str]:
+def _guide_initial(guide: Guide) -> dict[str, str | int]:
     current = guide.current
     if current is None:
-        return {}
+        return {"base_version": 0}
     return {
+        "base_version": current.number,
         "title": current.title,
         "audience": current.audience,
         "steps": GuideForm.step_lines(current.steps),
@@ -190,6 +193,20 @@ def guide_picture(request: CommuneRequest, slug: str) -> HttpResponseBase:
         "procedures/guide_form.html",
         {"form": GuideForm(initial=_guide_initial(guide)), "guide": guide, "picture_form": form},
     )
+
+
+@commune_required(Perm.VIEW_HOME)
+@cache_control(max_age=3600, private=True)
+def guide_picture_file(request: CommuneRequest, pk: int) -> FileResponse:
+    """A step picture for staff: any version's, of a procedure this commune sees
+    (published or not), so the history and drafts show their pictures."""
+    picture = GuideImage.objects.select_related("guide__procedure").filter(pk=pk).first()
+    if picture is None or picture.guide.procedure.commune_id not in (
+        None,
+        request.access.commune.pk,
+    ):
+        raise Http404
+    return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
 
 
 @commune_required(Perm.VIEW_HOME)

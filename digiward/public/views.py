@@ -186,17 +186,23 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/guide.html", context)
 
 
-@cache_control(max_age=86400, public=True)
+@cache_control(max_age=3600, public=True)
 def guide_picture(request: HttpRequest, pk: int) -> FileResponse:
     """A step's picture: public like the guide it belongs to, and only for a guide this
     site shows (the national catalog or the public commune's own)."""
     commune = public_commune()
-    picture = GuideImage.objects.select_related("guide__procedure").filter(pk=pk).first()
+    picture = (
+        GuideImage.objects.select_related("guide__procedure", "guide__current")
+        .filter(pk=pk)
+        .first()
+    )
     if (
         picture is None
         or not picture.guide.procedure.is_published
         or picture.guide.procedure.commune_id not in (None, commune.pk if commune else None)
+        or not picture.in_current_version
     ):
+        # A picture taken off a guide is no longer public (it may have shown too much).
         raise Http404
     return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
 

@@ -125,3 +125,14 @@ T.update(
         "No visit today.": "Hôm nay không có chuyến thăm nào.",
     }
 )
+
+T.update(
+    {
+        "The picture is too large (at most 8 MB).": "Hình quá lớn (tối đa 8 MB).",
+        "Someone saved a newer version of this guide while you were editing. Open the guide "
+        "again to see it, then make your change.": (
+            "Trong lúc bạn sửa, đã có người lưu một phiên bản mới hơn của hướng dẫn này. "
+            "Hãy mở lại hướng dẫn để xem, rồi sửa tiếp."
+        ),
+    }
+)

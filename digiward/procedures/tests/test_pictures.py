@@ -139,3 +139,80 @@ def test_pictures_of_another_communes_guide_are_not_served_here(
     Procedure.objects.filter(pk=guide.procedure_id).update(commune=other_commune)
     assert client.get(url).status_code == 404
     assert client.get(reverse("public:guide_picture", args=[picture.pk + 1])).status_code == 404
+
+
+def test_a_picture_taken_off_is_no_longer_public_but_stays_in_the_staff_history(
+    commune, admin, other_officer, other_commune, guide, client
+):
+    staff = client_in(admin, commune)
+    post_picture(staff, guide, step="1", picture=screenshot(), alt="Màn hình có số CCCD")
+    picture = GuideImage.objects.get()
+    public_url = reverse("public:guide_picture", args=[picture.pk])
+    staff_url = reverse("procedures:picture_file", args=[picture.pk])
+    assert client.get(public_url).status_code == 200
+    post_picture(staff, guide, step="1", remove="on")
+    assert client.get(public_url).status_code == 404
+    assert staff.get(staff_url).status_code == 200, "the history still shows it to staff"
+    assert client_in(other_officer, other_commune).get(staff_url).status_code == 404
+
+
+def test_the_staff_page_shows_pictures_of_an_unpublished_procedure(commune, admin, guide):
+    Procedure.objects.filter(pk=guide.procedure_id).update(is_published=False)
+    staff = client_in(admin, commune)
+    post_picture(staff, guide, step="2", picture=screenshot(), alt="Nút Thủ tục")
+    picture = GuideImage.objects.get()
+    page = staff.get(reverse("procedures:detail", args=[guide.procedure_id])).content.decode()
+    src = reverse("procedures:picture_file", args=[picture.pk])
+    assert f'src="{src}"' in page and staff.get(src).status_code == 200
+
+
+def test_a_text_edit_opened_before_a_picture_was_added_does_not_drop_it(commune, admin, guide):
+    staff = client_in(admin, commune)
+    url = reverse("procedures:guide_edit", args=[guide.slug])
+    opened = staff.get(url).context["form"].initial
+    post_picture(staff, guide, step="2", picture=screenshot(), alt="Nút Thủ tục")
+    stale = {**opened, "steps": opened["steps"] + "\nXong.", "change_note": "Thêm bước"}
+    response = staff.post(url, stale)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "newer version" in html or "phiên bản mới hơn" in html
+    guide.refresh_from_db()
+    assert guide.current.number == 2 and guide.current.steps[1].get("image")
+
+
+def test_english_texts_of_unchanged_steps_survive_a_vietnamese_edit(commune, admin, guide):
+    access = access_for(admin, commune)
+    guide_edit(
+        access=access,
+        guide=guide,
+        content={
+            "title": "Xin giấy xác nhận",
+            "title_en": "Asking for a certificate",
+            "steps": [
+                {"text": "Mở **VNeID**.", "text_en": "Open **VNeID**."},
+                {"text": "Gửi.", "text_en": "Send."},
+            ],
+        },
+        change_note="English",
+    )
+    staff = client_in(admin, commune)
+    url = reverse("procedures:guide_edit", args=[guide.slug])
+    opened = staff.get(url).context["form"].initial
+    edited = {
+        **opened,
+        "steps": "Mở **VNeID**.\nChạm **Gửi** ở cuối trang.",
+        "change_note": "Rõ hơn",
+    }
+    assert staff.post(url, edited).status_code == 302
+    guide.refresh_from_db()
+    assert guide.current.title_en == "Asking for a certificate"
+    assert [s.get("text_en", "") for s in guide.current.steps] == ["Open **VNeID**.", ""]
+
+
+def test_a_huge_picture_is_refused_before_it_is_decoded(commune, admin, guide):
+    out = BytesIO()
+    Image.new("L", (8000, 6000)).save(out, "PNG")
+    huge = SimpleUploadedFile("to.png", out.getvalue(), content_type="image/png")
+    response = post_picture(client_in(admin, commune), guide, step="1", picture=huge, alt="To")
+    assert response.status_code == 200 and "picture" in response.context["picture_form"].errors
+    assert not GuideImage.objects.exists()
