@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,7 @@ class Document:
     name: str
     keywords: tuple[str, ...] = ()
     text: str = ""
+    owner: int = 0  # 0: the national catalog; else the commune whose own entry it is
 
 
 class SearchIndex:
@@ -51,9 +52,11 @@ class SearchIndex:
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         self.phrases: dict[int, list[str]] = {}
         self.names: dict[int, str] = {}
+        owner_of: dict[int, int] = {}
         count = 0
         for doc in documents:
             count += 1
+            owner_of[doc.id] = doc.owner
             name = fold(doc.name)
             self.names[doc.id] = name
             phrases = [name, *(fold(k) for k in doc.keywords if k)]
@@ -72,6 +75,7 @@ class SearchIndex:
         # Dense layout for scoring: document ids by slot, and each term's postings as
         # (slots, weights) arrays.
         self.ids = list(self.names)
+        self.owners = np.array([owner_of[i] for i in self.ids], dtype=np.int64)
         slot = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.arrays = {
             term: (
@@ -106,7 +110,12 @@ class SearchIndex:
                 found.setdefault(term, PREFIX_FACTOR)
         return list(found.items())
 
-    def search(self, query: str, *, limit: int = 20) -> list[tuple[int, float]]:
+    def search(
+        self, query: str, *, limit: int = 20, owners: Collection[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Best documents first. `owners`: only documents of these owners count (a
+        commune sees the national catalog and its own entries), chosen before the best
+        are taken so that other communes' entries never crowd out its own."""
         folded = fold(query)
         tokens = folded.split()
         if not tokens or not self.ids:
@@ -126,6 +135,8 @@ class SearchIndex:
             scores += best
             matched += best > 0
         found = np.flatnonzero(matched)
+        if owners is not None:
+            found = found[np.isin(self.owners[found], list(owners))]
         if not found.size:
             return []
         # Most words of the question should be found.

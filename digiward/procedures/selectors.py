@@ -77,6 +77,7 @@ class _IndexCache:
                 name=p.name,
                 keywords=(p.name_en, *p.keywords, p.code),
                 text=f"{p.summary} {p.summary_en}",
+                owner=p.commune_id or 0,
             )
             for p in procedures
         )
@@ -108,15 +109,11 @@ def catalog_version() -> str:
 def search_procedures(query: str, *, commune: Commune | None, limit: int = 20) -> list[Hit]:
     """Ranked catalog search; a commune sees the national catalog and its own entries."""
     index, procedures, guides = _cache.current()
-    hits = []
-    for procedure_id, score in index.search(query, limit=limit * 2):
-        procedure = procedures[procedure_id]
-        if procedure.commune_id not in (None, commune.pk if commune else None):
-            continue
-        hits.append(Hit(procedure, guides.get(procedure_id), score))
-        if len(hits) == limit:
-            break
-    return hits
+    owners = (0, commune.pk) if commune else (0,)
+    return [
+        Hit(procedures[procedure_id], guides.get(procedure_id), score)
+        for procedure_id, score in index.search(query, limit=limit, owners=owners)
+    ]
 
 
 def shortlist(commune: Commune | None, *, limit: int = 8) -> list[Procedure]:

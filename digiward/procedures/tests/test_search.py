@@ -92,3 +92,14 @@ def test_equal_scores_are_ordered_by_name_then_id_whatever_the_catalog_order():
     for ordering in (docs, docs[::-1]):
         ids = [doc_id for doc_id, _ in SearchIndex(ordering).search("chung thuc chu ky")]
         assert ids[:2] == [40, 90]
+
+
+def test_other_communes_entries_never_crowd_out_a_communes_own_results():
+    """Thirty communes each add "Xác nhận cư trú …": commune 7 still finds its own
+    entry and the national one, and nobody else's."""
+    national = Document(1, "Xác nhận thông tin về cư trú")
+    own = [Document(100 + n, f"Xác nhận cư trú phường {n}", owner=n) for n in range(1, 31)]
+    index = SearchIndex([national, *own])
+    ids = [doc_id for doc_id, _ in index.search("xac nhan cu tru", limit=3, owners=(0, 7))]
+    assert sorted(ids) == [1, 107]
+    assert len(index.search("xac nhan cu tru", limit=3)) == 3, "without owners: everyone"
