@@ -723,6 +723,12 @@ def swap_approve(*, access: Access, swap: SwapRequest) -> SwapRequest:
     )
     if swap.status != SwapStatus.ACCEPTED or swap.accepted_by is None:
         raise DomainError(_("Only a request a colleague has accepted can be approved."))
+    # Lock the shifts first, in id order (as assignment_add locks its shift): two
+    # approvals on one shift queue here, so the second checks the team the first left.
+    shift_ids = {swap.assignment.shift_id}
+    if swap.offered_assignment is not None:
+        shift_ids.add(swap.offered_assignment.shift_id)
+    list(DutyShift.objects.select_for_update().filter(pk__in=shift_ids).order_by("pk"))
     # Lock both seats, then read them again: they may have changed since the request.
     locked = {
         a.pk: a

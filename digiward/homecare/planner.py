@@ -240,9 +240,8 @@ def stop_for(
 ) -> StopSpec | LeftOut:
     """The visit as the planner sees it, or why it cannot be planned that day.
 
-    `keep_break`: cut the officers' lunch break out of the times someone is home. Off for
-    changes made by hand and for visits already planned (people already told a time keep
-    it; an officer may choose to go at noon)."""
+    `keep_break`: cut the officers' lunch break out of the times someone is home. Off
+    only for a visit an officer put across the break on purpose (`crosses_break`)."""
     key = str(request.pk)
     point = request_point(request)
     if point is None:
@@ -259,7 +258,7 @@ def stop_for(
         authorities=frozenset(n.authority for n in needs if n.authority),
         priority=priority_of(request, day, calendar, settings, already_planned=already_planned),
     )
-    if settings.lunch_break is None or not keep_break or already_planned:
+    if settings.lunch_break is None or not keep_break:
         return spec
     start, end = settings.lunch_break
     cut = without_break(windows, (seconds_of(start), seconds_of(end)))
@@ -270,6 +269,14 @@ def stop_for(
     ):
         return LeftOut(key, LeftOutReason.ONLY_HOME_AT_LUNCH)
     return outside
+
+
+def crosses_break(visit: HomeVisit | None, settings: HomecareSettings) -> bool:
+    """Was this visit booked across the lunch break (by hand: planning never does)?"""
+    if visit is None or settings.lunch_break is None or visit.starts_at is None:
+        return False
+    start, end = settings.lunch_break
+    return visit.starts_at < end and (visit.ends_at or visit.starts_at) > start
 
 
 def without_break(
@@ -390,6 +397,7 @@ def gather_day(commune: Commune, day: date, plan: DayPlan | None = None) -> Gath
             settings=settings,
             calendar=calendar,
             already_planned=key in planned,
+            keep_break=not crosses_break(planned.get(key), settings),
         )
         (stops if isinstance(spec, StopSpec) else left_out).append(spec)  # type: ignore[arg-type]
     return GatheredDay(

@@ -225,7 +225,7 @@ def companion_visits(access: Access, day: date) -> list[HomeVisit]:
         HomeVisit.objects.for_access(access)
         .filter(officer__in=officers.values("user"), day=day)
         .exclude(status=VisitStatus.CANCELLED)
-        .select_related("request__procedure", "officer")
+        .select_related("request__procedure", "request__resident__household", "officer")
         .order_by("officer__full_name", "sequence")
     )
 

@@ -430,7 +430,11 @@ def follow_up_record(
         raise DomainError(_("This date is in the future."), field="done_on")
     if done_on < locked.handover.handed_on:
         raise DomainError(_("This date is before the handover."), field="done_on")
-    earliest = locked.due_on - timedelta(days=FOLLOW_UP_EARLY_DAYS)
+    # Day N after the handover counts, even when Tết or a weekend moved the due date
+    # later: a volunteer may record from two days before it.
+    earliest = min(
+        locked.due_on, locked.handover.handed_on + timedelta(days=locked.days_after)
+    ) - timedelta(days=FOLLOW_UP_EARLY_DAYS)
     if done_on < earliest:
         # The sponsor report counts "in use after 30 days" from these checks: a check
         # made on day 3 would say nothing about day 30.

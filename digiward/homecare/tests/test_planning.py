@@ -284,6 +284,15 @@ def test_home_only_inside_the_break_is_never_read_as_any_time(
         access=officer_access, request=short, officer=officer, day=plan_day
     )
     assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
+    # Another booking on the same route re-times it: the noon visit keeps its place, and
+    # the new one (home any time) is not put in the break.
+    later = RequestFactory(commune=commune)
+    added = scheduling.visit_book(
+        access=officer_access, request=later, officer=officer, day=plan_day
+    )
+    visit.refresh_from_db()
+    assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
+    assert added.ends_at <= time(11, 30) or added.starts_at >= time(13, 30)
 
 
 @pytest.mark.django_db
