@@ -293,9 +293,12 @@ def procedure_save(*, access: Access, procedure: Procedure, source: str) -> Proc
         procedure.slug = next(
             s for s in (base, *(f"{base}-{n}" for n in range(2, 1000))) if s not in taken
         )
-    procedure.facts = [
-        {"field": "*", "text": _("Facts entered by the commune."), "source": source.strip()}
-    ]
+    if procedure.commune_id is not None:
+        # A commune's own entry: one source for what it typed. The national catalog keeps
+        # its fact-by-fact sources (only a superuser edits it here).
+        procedure.facts = [
+            {"field": "*", "text": _("Facts entered by the commune."), "source": source.strip()}
+        ]
     procedure.save()
     if creating:
         Guide.objects.create(procedure=procedure, slug=f"{access.commune.code}-{procedure.slug}")
