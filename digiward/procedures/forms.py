@@ -152,7 +152,7 @@ class ProcedureForm(forms.ModelForm[Procedure]):
 
 
 class GuidePictureForm(forms.Form):
-    step = forms.TypedChoiceField(label=_("Step"), coerce=int)
+    step = forms.TypedChoiceField(label=_("Step number"), coerce=int)
     picture = forms.ImageField(
         label=_("Picture (a screenshot of the phone)"),
         required=False,

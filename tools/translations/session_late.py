@@ -136,3 +136,5 @@ T.update(
         ),
     }
 )
+
+T.update({"Step number": "Bước số"})
