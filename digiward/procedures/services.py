@@ -203,7 +203,9 @@ def guide_picture_set(
     require_editable(access, guide.procedure)
     # Read the version under the guide's lock: a text edit saved meanwhile is kept.
     guide = (
-        Guide.objects.select_for_update().select_related("current", "procedure").get(pk=guide.pk)
+        Guide.objects.select_for_update(of=("self",))
+        .select_related("current", "procedure")
+        .get(pk=guide.pk)
     )
     current = guide.current
     if current is None or not 1 <= step <= len(current.steps):
@@ -362,7 +364,9 @@ def guide_edit(
     """A new version from the edit form. `base_version`: the version the form showed; if
     someone saved another one since (a picture, another edit), nothing is overwritten."""
     require_editable(access, guide.procedure)
-    locked = Guide.objects.select_for_update().select_related("current").get(pk=guide.pk)
+    locked = (
+        Guide.objects.select_for_update(of=("self",)).select_related("current").get(pk=guide.pk)
+    )
     current = locked.current
     if base_version is not None and (current.number if current else 0) != base_version:
         raise DomainError(
