@@ -236,12 +236,13 @@ def stop_for(
     settings: HomecareSettings,
     calendar: WorkingCalendar,
     already_planned: bool = False,
-    keep_break: bool = True,
+    allow_lunch: bool = False,
 ) -> StopSpec | LeftOut:
     """The visit as the planner sees it, or why it cannot be planned that day.
 
-    `keep_break`: cut the officers' lunch break out of the times someone is home. Off
-    only for a visit an officer put across the break on purpose (`crosses_break`)."""
+    The officers' lunch break is cut out of the times someone is home. `allow_lunch`:
+    a visit that can *only* happen during the break may still be planned there (booked
+    by hand, or already booked so); every other visit keeps clear of the break."""
     key = str(request.pk)
     point = request_point(request)
     if point is None:
@@ -258,25 +259,15 @@ def stop_for(
         authorities=frozenset(n.authority for n in needs if n.authority),
         priority=priority_of(request, day, calendar, settings, already_planned=already_planned),
     )
-    if settings.lunch_break is None or not keep_break:
-        return spec
+    if settings.lunch_break is None or (windows and not spec.start_windows()):
+        return spec  # no break, or too short anyway: solve_day says WINDOW_TOO_SHORT
     start, end = settings.lunch_break
     cut = without_break(windows, (seconds_of(start), seconds_of(end)))
     outside = replace(spec, windows=cut)
     # An empty cut of real windows means "home only at lunch", never "any time".
-    if (windows and not cut) or (
-        (not windows or spec.start_windows()) and not outside.start_windows()
-    ):
-        return LeftOut(key, LeftOutReason.ONLY_HOME_AT_LUNCH)
+    if not cut or not outside.start_windows():
+        return spec if allow_lunch else LeftOut(key, LeftOutReason.ONLY_HOME_AT_LUNCH)
     return outside
-
-
-def crosses_break(visit: HomeVisit | None, settings: HomecareSettings) -> bool:
-    """Was this visit booked across the lunch break (by hand: planning never does)?"""
-    if visit is None or settings.lunch_break is None or visit.starts_at is None:
-        return False
-    start, end = settings.lunch_break
-    return visit.starts_at < end and (visit.ends_at or visit.starts_at) > start
 
 
 def without_break(
@@ -397,7 +388,7 @@ def gather_day(commune: Commune, day: date, plan: DayPlan | None = None) -> Gath
             settings=settings,
             calendar=calendar,
             already_planned=key in planned,
-            keep_break=not crosses_break(planned.get(key), settings),
+            allow_lunch=key in planned,
         )
         (stops if isinstance(spec, StopSpec) else left_out).append(spec)  # type: ignore[arg-type]
     return GatheredDay(

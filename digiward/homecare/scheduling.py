@@ -54,7 +54,6 @@ from digiward.homecare.models import (
 from digiward.homecare.planner import (
     GatheredDay,
     center_of,
-    crosses_break,
     gather_day,
     officer_spec,
     profiles_for,
@@ -242,7 +241,7 @@ def _route_stops(route: OfficerRoute, *, without: HomeVisit | None = None) -> Ro
             profiles=profiles,
             settings=settings,
             calendar=calendar,
-            keep_break=not crosses_break(visit, settings),
+            allow_lunch=True,  # already booked: only a lunch-only visit may stay there
         )
         if not isinstance(spec, StopSpec):
             raise DomainError(
@@ -318,17 +317,8 @@ def _insert(route: OfficerRoute, profile: OfficerProfile, visit: HomeVisit) -> N
         profiles=profiles_for(route.commune),
         settings=settings,
         calendar=calendar_for(route.commune),
+        allow_lunch=True,  # booked by hand: the officer may go during the break
     )
-    if isinstance(new, LeftOut) and new.reason == LeftOutReason.ONLY_HOME_AT_LUNCH:
-        # Booked by hand: the officer chooses to go during the break.
-        new = stop_for(
-            visit.request,
-            route.plan.day,
-            profiles=profiles_for(route.commune),
-            settings=settings,
-            calendar=calendar_for(route.commune),
-            keep_break=False,
-        )
     if not isinstance(new, StopSpec):
         if new.reason == LeftOutReason.NO_LOCATION:
             raise DomainError(

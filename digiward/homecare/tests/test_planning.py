@@ -278,7 +278,7 @@ def test_home_only_inside_the_break_is_never_read_as_any_time(
     plan.refresh_from_db()
     assert {i["request"]: i["reason"] for i in plan.unassigned} == {
         short.pk: LeftOutReason.ONLY_HOME_AT_LUNCH,
-        shorter.pk: LeftOutReason.ONLY_HOME_AT_LUNCH,
+        shorter.pk: LeftOutReason.WINDOW_TOO_SHORT,  # break or not, 20 minutes are too few
     }
     visit = scheduling.visit_book(
         access=officer_access, request=short, officer=officer, day=plan_day
@@ -293,6 +293,33 @@ def test_home_only_inside_the_break_is_never_read_as_any_time(
     visit.refresh_from_db()
     assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
     assert added.ends_at <= time(11, 30) or added.starts_at >= time(13, 30)
+    # Planning the day again keeps the noon visit (booked by hand, lunch-only) and keeps
+    # everyone else out of the break.
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+    assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
+    for other in HomeVisit.objects.filter(status=VisitStatus.PLANNED).exclude(pk=visit.pk):
+        assert other.ends_at <= time(11, 30) or other.starts_at >= time(13, 30)
+
+
+@pytest.mark.django_db
+def test_a_visit_planned_before_the_break_was_set_moves_out_of_it_on_replanning(
+    commune, officer, officer_profile, plan_day, hc_settings
+):
+    hc_settings.lunch_starts = hc_settings.lunch_ends = None
+    hc_settings.save()
+    request = RequestFactory(commune=commune, visit_minutes=45)
+    WindowFactory(request=request, starts_at=time(11), ends_at=time(17))
+    plan = scheduling.dayplan_for(commune, plan_day)
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    visit = HomeVisit.objects.get(request=request)
+    assert visit.starts_at < time(11, 30), "planned across what will be the break"
+    hc_settings.lunch_starts, hc_settings.lunch_ends = time(11, 30), time(13, 30)
+    hc_settings.save()
+    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    visit = HomeVisit.objects.get(request=request, status=VisitStatus.PLANNED)
+    assert visit.starts_at >= time(13, 30)
 
 
 @pytest.mark.django_db
