@@ -729,6 +729,10 @@ def swap_approve(*, access: Access, swap: SwapRequest) -> SwapRequest:
     if swap.offered_assignment is not None:
         shift_ids.add(swap.offered_assignment.shift_id)
     list(DutyShift.objects.select_for_update().filter(pk__in=shift_ids).order_by("pk"))
+    # And both people: two approvals giving one person two shifts at the same time
+    # queue here, so the second sees the first booking when it checks double booking.
+    people = {swap.requester_id, swap.accepted_by_id}
+    list(TeamMember.objects.select_for_update().filter(pk__in=people).order_by("pk"))
     # Lock both seats, then read them again: they may have changed since the request.
     locked = {
         a.pk: a

@@ -146,6 +146,10 @@ class ProcedureForm(forms.ModelForm[Procedure]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.commune_id is None:
+            # A national entry keeps its fact-by-fact sources (catalog file).
+            del self.fields["source"]
+            return
         sources = [f.get("source", "") for f in self.instance.facts if f.get("source")]
         if sources:
             self.fields["source"].initial = sources[0]

@@ -184,7 +184,10 @@ def picture_prepare(upload: IO[bytes]) -> tuple[bytes, int, int]:
                 raise DomainError(_("Use a JPEG, PNG or WebP picture."), field="picture")
             # Decoding is what costs memory: refuse a huge canvas before it happens.
             if original.width * original.height > PICTURE_MAX_PIXELS:
-                raise DomainError(_("The picture is too large (at most 8 MB)."), field="picture")
+                raise DomainError(
+                    _("The picture has too many pixels: send a screenshot or a smaller photo."),
+                    field="picture",
+                )
             picture = ImageOps.exif_transpose(original).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise DomainError(_("This file is not a picture."), field="picture") from None

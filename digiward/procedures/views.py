@@ -92,7 +92,7 @@ def procedure_form(request: CommuneRequest, pk: int | None = None) -> HttpRespon
             saved = services.procedure_save(
                 access=request.access,
                 procedure=form.save(commit=False),
-                source=form.cleaned_data["source"],
+                source=form.cleaned_data.get("source", ""),
             )
         except DomainError as error:
             form.add_error(None, error.message)

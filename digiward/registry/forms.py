@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune
-from digiward.core.phones import PhoneNumberField
+from digiward.core.phones import PhoneNumberField, parse_phone
 from digiward.core.widgets import DateInput
 from digiward.registry.citizen_ids import CitizenIdError, consistency_warnings, parse_citizen_id
 from digiward.registry.imports.cells import CellError, parse_birth
@@ -88,7 +88,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    phone = PhoneNumberField(label=_("Mobile phone"), required=False, mobile_only=True)
+    phone = PhoneNumberField(label=_("Mobile phone"), required=False)
     consent = forms.BooleanField(
         label=_(
             "The person agrees that the ward keeps these details for the digital-inclusion programme"
@@ -153,6 +153,14 @@ class ResidentForm(forms.ModelForm[Resident]):
             return parse_birth(raw, today=timezone.localdate())
         except CellError as error:
             raise forms.ValidationError(str(error)) from None
+
+    def clean_phone(self) -> str:
+        """A new or changed number must be a mobile one (the journey and the help desk
+        call and text it); a landline imported earlier stays as it is."""
+        phone: str = self.cleaned_data.get("phone", "")
+        if phone and phone != self.instance.phone and not parse_phone(phone).is_mobile:
+            raise forms.ValidationError(_("Please give a mobile number."), code="not_mobile")
+        return phone
 
     def clean_citizen_id(self) -> str | None:
         raw = self.cleaned_data.get("citizen_id", "").strip()

@@ -332,6 +332,7 @@ def _follow_head(access: Access, resident: Resident, previous: Resident | None) 
             or previous.relation_to_head != Relation.HEAD
             or previous.household_id != resident.household_id
             or previous.status != ResidentStatus.ACTIVE
+            or not Household.objects.filter(pk=resident.household_id, head__isnull=False).exists()
         )
     )
     if becomes_head:

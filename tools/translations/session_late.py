@@ -138,3 +138,11 @@ T.update(
 )
 
 T.update({"Step number": "Bước số"})
+
+T.update(
+    {
+        "The picture has too many pixels: send a screenshot or a smaller photo.": (
+            "Hình có quá nhiều điểm ảnh: hãy gửi ảnh chụp màn hình hoặc một ảnh nhỏ hơn."
+        ),
+    }
+)

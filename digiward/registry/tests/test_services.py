@@ -147,3 +147,17 @@ def test_the_head_follows_who_is_marked_head_not_who_was_edited_last(commune, of
     resident_save(access=access, resident=father)
     household.refresh_from_db()
     assert household.head == son
+
+
+def test_a_household_left_without_a_head_takes_the_person_still_marked_head(commune, officer):
+    access = access_for(officer, commune)
+    household = HouseholdFactory(commune=commune)
+    father = ResidentFactory(commune=commune, household=household)
+    father.relation_to_head = Relation.HEAD
+    resident_save(access=access, resident=father)
+    household.head = None  # e.g. the son who had taken over moved away
+    household.save()
+    father.phone = "0912345678"
+    resident_save(access=access, resident=father)
+    household.refresh_from_db()
+    assert household.head == father

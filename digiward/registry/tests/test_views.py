@@ -366,3 +366,18 @@ def test_a_milestone_recorded_by_mistake_is_removed_with_a_reason(commune, offic
     resident.refresh_from_db()
     assert resident.journey_rung == 0
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, note="Ghi nhầm người").exists()
+
+
+def test_a_new_phone_number_must_be_a_mobile_one_and_what_was_typed_is_kept(
+    commune, officer, resident
+):
+    client = client_in(officer, commune)
+    form = client.get(reverse("registry:resident_edit", args=[resident.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "citizen_id"}
+    data |= {"birth": "1960", "phone": "0292 382 1234"}
+    response = client.post(reverse("registry:resident_edit", args=[resident.pk]), data)
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    assert 'value="0292 382 1234"' in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.phone == ""
