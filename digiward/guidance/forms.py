@@ -156,6 +156,13 @@ class SwapRequestForm(forms.Form):
     )
 
 
+MINUTES_ERRORS = {
+    "min_value": _("Minutes cannot be negative."),
+    "max_value": _("At most 600 minutes (10 hours)."),
+    "invalid": _("Minutes must be a whole number."),
+}
+
+
 class SessionForm(forms.Form):
     """The help-session log. Everything but the person and the procedure has a default,
     so the common case is: who (1–2 taps), what (1 tap), save (1 tap)."""
@@ -179,12 +186,7 @@ class SessionForm(forms.Form):
         initial=10,
         min_value=0,
         max_value=MAX_MINUTES,
-        error_messages={
-            "min_value": _("Minutes cannot be negative."),
-            "max_value": _("At most 600 minutes (10 hours)."),
-            "invalid": _("Minutes must be a whole number."),
-            "required": _("How many minutes did it take?"),
-        },
+        error_messages={**MINUTES_ERRORS, "required": _("How many minutes did it take?")},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_MINUTES}),
     )
     minutes_custom = forms.IntegerField(
@@ -192,11 +194,7 @@ class SessionForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_MINUTES,
-        error_messages={
-            "min_value": _("Minutes cannot be negative."),
-            "max_value": _("At most 600 minutes (10 hours)."),
-            "invalid": _("Minutes must be a whole number."),
-        },
+        error_messages=MINUTES_ERRORS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_MINUTES}),
     )
     dossier_code = forms.CharField(

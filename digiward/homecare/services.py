@@ -496,16 +496,9 @@ def request_accept(*, access: Access, request: HomeSupportRequest) -> HomeSuppor
 def request_reject(
     *, access: Access, request: HomeSupportRequest, reason: str
 ) -> HomeSupportRequest:
-    access.require(Perm.MANAGE_HOME_SUPPORT)
-    if not reason.strip():
-        raise DomainError(_("Say why the request is not taken on."), field="reason")
-    locked = _locked(access, request)
-    previous = locked.status
-    transition(locked, RequestStatus.REJECTED)
-    locked.decision_reason = reason.strip()[:300]
-    locked.save()
-    _audit_status(access, locked, previous, note=locked.decision_reason)
-    return locked
+    return _decide(
+        access, request, RequestStatus.REJECTED, reason, _("Say why the request is not taken on.")
+    )
 
 
 @transaction.atomic
@@ -513,17 +506,10 @@ def request_cancel(
     *, access: Access, request: HomeSupportRequest, reason: str
 ) -> HomeSupportRequest:
     """Cancel (the person no longer needs it, moved, died…); a planned visit is dropped."""
-    access.require(Perm.MANAGE_HOME_SUPPORT)
-    if not reason.strip():
-        raise DomainError(_("Say why the request is cancelled."), field="reason")
-    locked = _locked(access, request)
-    previous = locked.status
-    transition(locked, RequestStatus.CANCELLED)
-    if previous == RequestStatus.SCHEDULED:
-        scheduling.drop_planned_visit(locked)
-    locked.decision_reason = reason.strip()[:300]
-    locked.save()
-    _audit_status(access, locked, previous, note=locked.decision_reason)
+    locked = _decide(
+        access, request, RequestStatus.CANCELLED, reason, _("Say why the request is cancelled.")
+    )
+    scheduling.drop_planned_visit(locked)  # nothing to drop unless it was scheduled
     return locked
 
 
@@ -532,13 +518,34 @@ def request_second_visit(
     *, access: Access, request: HomeSupportRequest, reason: str
 ) -> HomeSupportRequest:
     """After a visit, something is missing (a paper, a signature): another visit is needed."""
+    return _decide(
+        access,
+        request,
+        RequestStatus.NEEDS_SECOND_VISIT,
+        reason,
+        _("Say what is missing."),
+        only_from=frozenset({RequestStatus.VISITED}),
+    )
+
+
+def _decide(
+    access: Access,
+    request: HomeSupportRequest,
+    target: str,
+    reason: str,
+    missing_reason: str,
+    *,
+    only_from: frozenset[str] | None = None,
+) -> HomeSupportRequest:
+    """A move that needs its reason in words: checked, recorded on the request, audited."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
     if not reason.strip():
-        raise DomainError(_("Say what is missing."), field="reason")
+        raise DomainError(missing_reason, field="reason")
     locked = _locked(access, request)
     previous = locked.status
-    guard_from(locked, frozenset({RequestStatus.VISITED}), RequestStatus.NEEDS_SECOND_VISIT)
-    transition(locked, RequestStatus.NEEDS_SECOND_VISIT)
+    if only_from is not None:
+        guard_from(locked, only_from, target)
+    transition(locked, target)
     locked.decision_reason = reason.strip()[:300]
     locked.save()
     _audit_status(access, locked, previous, note=locked.decision_reason)
