@@ -11,7 +11,8 @@ from typing import Any
 from django.db import models
 
 from digiward.core.models import AuditAction, AuditEvent, Commune, User
-from digiward.core.request_context import current_origin
+from digiward.core.request_context import Origin, current_origin
+from digiward.core.text import redact_identifiers, strip_controls
 
 # Values of these fields are never copied into the audit log, only the fact of change.
 SECRET_FIELDS = frozenset({"password", "citizen_id", "citizen_id_encrypted", "citizen_id_hash"})
@@ -38,19 +39,37 @@ def audit_record(
         object_repr = object_repr or str(obj)
     return AuditEvent.objects.create(
         actor=who,
-        actor_label=(who.get_full_name() if who is not None else origin.label)[:150],
+        actor_label=_clean(who.get_full_name() if who is not None else origin.label)[:150],
         commune=commune,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        object_repr=object_repr[:200],
+        object_id=_clean(str(object_id))[:64],
+        object_repr=_free_text(object_repr)[:200],
         changes=dict(changes or {}),
-        note=note,
-        source=origin.source,
-        ip_address=origin.ip_address,
-        user_agent=origin.user_agent,
-        path=origin.path,
+        note=_free_text(note),
+        **_where(origin),
     )
+
+
+def _clean(text: str) -> str:
+    # A NUL is refused by PostgreSQL and breaks the Excel export for good: stored
+    # text never holds control characters, whatever a request carried.
+    return strip_controls(text)
+
+
+def _free_text(text: str) -> str:
+    """Descriptions and notes often quote what someone typed in a search box: an ID or a
+    phone number there is stored masked, so the audit log is no list of citizen IDs."""
+    return redact_identifiers(strip_controls(text))
+
+
+def _where(origin: Origin) -> dict[str, Any]:
+    return {
+        "source": origin.source,
+        "ip_address": origin.ip_address,
+        "user_agent": _clean(origin.user_agent)[:300],
+        "path": _free_text(origin.path)[:500],
+    }
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -87,7 +106,9 @@ def audit_bulk(
     """Append many events at once (an import's changes): (type, id, repr, changes) each."""
     origin = current_origin()
     who = origin.user
-    label = (who.get_full_name() if who is not None else origin.label)[:150]
+    label = _clean(who.get_full_name() if who is not None else origin.label)[:150]
+    where = _where(origin)
+    note = _free_text(note)
     events = [
         AuditEvent(
             actor=who,
@@ -95,14 +116,11 @@ def audit_bulk(
             commune=commune,
             action=action,
             object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:200],
+            object_id=_clean(object_id)[:64],
+            object_repr=_free_text(object_repr)[:200],
             changes=dict(changes),
             note=note,
-            source=origin.source,
-            ip_address=origin.ip_address,
-            user_agent=origin.user_agent,
-            path=origin.path,
+            **where,
         )
         for object_type, object_id, object_repr, changes in entries
     ]

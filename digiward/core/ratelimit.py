@@ -18,6 +18,11 @@ from digiward.core.models import RateCounter
 
 def allow(key: str, *, limit: int, window: timedelta) -> bool:
     """Count one attempt for `key`; False once `limit` attempts fall in the window."""
+    return hit(key, window=window) <= limit
+
+
+def hit(key: str, *, window: timedelta) -> int:
+    """Count one attempt for `key` and return how many fell in the current window."""
     now = timezone.now()
     key = key[:200]
     with transaction.atomic():
@@ -33,7 +38,17 @@ def allow(key: str, *, limit: int, window: timedelta) -> bool:
             except IntegrityError:  # another worker created it at the same moment
                 RateCounter.objects.filter(key=key).update(count=F("count") + 1)
         count = RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
-    return count <= limit
+    return count
+
+
+def attempts(key: str, *, window: timedelta) -> int:
+    """How many attempts `key` made in the current window, without counting one."""
+    return (
+        RateCounter.objects.filter(key=key[:200], window_start__gt=timezone.now() - window)
+        .values_list("count", flat=True)
+        .first()
+        or 0
+    )
 
 
 def clear(key: str) -> None:

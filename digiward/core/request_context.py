@@ -7,6 +7,7 @@ without every service taking a request parameter.
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,12 +44,19 @@ def current_origin() -> Origin:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind our own proxy, the one it appended last."""
+    """The client's address. Behind our own proxy, the one it appended last.
+
+    Only a well-formed address is returned: the value keys rate limits and is stored
+    in the audit log's address column, which refuses anything else."""
+    candidate = request.META.get("REMOTE_ADDR") or ""
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            candidate = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def origin_from_request(request: HttpRequest, *, source: str = "web") -> Origin:

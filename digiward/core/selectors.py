@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from digiward.core.models import (
@@ -10,6 +13,8 @@ from digiward.core.models import (
     AuditEvent,
     CalendarOverride,
     Commune,
+    Invitation,
+    InvitationStatus,
     Membership,
     Role,
     User,
@@ -61,3 +66,21 @@ def commune_audit_events(commune: Commune) -> QuerySet[AuditEvent]:
             action__in=[AuditAction.LOGIN, AuditAction.LOGOUT],
         )
     ).select_related("actor")
+
+
+def open_invitations_for(user: User) -> list[Invitation]:
+    """Invitations the person can still answer, newest first."""
+    return list(
+        Invitation.objects.filter(
+            user=user, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("commune__province", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def recent_invitations_of(commune: Commune) -> QuerySet[Invitation]:
+    """What the commune's administrators sent in the last 60 days, answered or not."""
+    return Invitation.objects.filter(
+        commune=commune, created_at__gte=timezone.now() - timedelta(days=60)
+    ).select_related("invited_by")

@@ -6,19 +6,33 @@ audit row. Views, commands and the API call these; nothing else writes membershi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
-from digiward.core.models import AuditAction, Commune, Membership, Province, Role, User
+from digiward.core.models import (
+    AuditAction,
+    Commune,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Province,
+    Role,
+    User,
+)
+from digiward.core.outbox import notification_queue
 from digiward.core.permissions import Perm
 from digiward.core.selectors import commune_admin_count
 
 COMMUNE_ROLES = (Role.COMMUNE_ADMIN, Role.OFFICER, Role.VOLUNTEER, Role.SPONSOR_VIEWER)
+INVITATION_VALID_FOR = timedelta(days=14)
 
 
 @transaction.atomic
@@ -168,3 +182,132 @@ def role_assign_by_operator(
             note=str(province or ""),
         )
     return membership, created
+
+
+# --- Invitations: an existing account joins a commune only if it says yes -----------------
+
+
+@transaction.atomic
+def member_invite(*, access: Access, username: str, role: Role) -> Invitation:
+    """Invite the account named `username` to hold `role` in the acting commune.
+
+    The invitation is written whether or not such an account exists, and the caller
+    must answer the same either way: a commune administrator learns nothing about
+    accounts of other communes, and pulls nobody in without their consent.
+    """
+    access.require(Perm.MANAGE_MEMBERS)
+    if role not in COMMUNE_ROLES:
+        raise DomainError(_("This role cannot be given inside a commune."), field="role")
+    username = username.strip().lower()[:150]
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    now = timezone.now()
+    invitation, created = Invitation.objects.select_for_update().get_or_create(
+        commune=access.commune,
+        username=username,
+        role=role,
+        status=InvitationStatus.PENDING,
+        defaults={
+            "user": user,
+            "invited_by": access.user,
+            "expires_at": now + INVITATION_VALID_FOR,
+        },
+    )
+    if not created:  # invited again: the same invitation, valid for longer
+        invitation.expires_at = now + INVITATION_VALID_FOR
+        invitation.save(update_fields=["expires_at"])
+    audit_record(
+        action=AuditAction.CREATE,
+        commune=access.commune,
+        obj=invitation,
+        object_repr=f"invitation “{username}” as {role.value}",
+    )
+    if created and user is not None and user.email:
+        notification_queue(
+            channel="email",
+            recipient=user.email,
+            commune=access.commune,
+            subject=_("You are invited to work in %(commune)s on DigiWard")
+            % {"commune": access.commune.name},
+            body=_(
+                "%(admin)s invites you to work in %(commune)s as %(role)s. Sign in to "
+                "DigiWard and answer the invitation on your home page; it is valid for "
+                "%(days)s days. If you do not expect this, decline it."
+            )
+            % {
+                "admin": access.user.get_full_name(),
+                "commune": access.commune.name,
+                "role": role.label,
+                "days": INVITATION_VALID_FOR.days,
+            },
+            dedupe_key=f"invitation:{invitation.pk}",
+        )
+    return invitation
+
+
+def _pending_for(user: User, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("commune")
+        .filter(pk=invitation_id, user=user, status=InvitationStatus.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise DomainError(_("This invitation is no longer open."))
+    if invitation.expires_at <= timezone.now():
+        raise DomainError(_("This invitation has expired; ask the commune to invite you again."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, invitation_id: int) -> Membership:
+    """The invited person says yes: the role is granted now."""
+    invitation = _pending_for(user, invitation_id)
+    membership, _created = Membership.objects.get_or_create(
+        user=user,
+        role=invitation.role,
+        commune=invitation.commune,
+        defaults={"granted_by": invitation.invited_by},
+    )
+    invitation.status, invitation.answered_at = InvitationStatus.ACCEPTED, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    audit_record(
+        action=AuditAction.ROLE_GRANTED,
+        commune=invitation.commune,
+        obj=user,
+        changes={"role": [None, invitation.role]},
+        note=f"invitation {invitation.pk} accepted",
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, user: User, invitation_id: int) -> None:
+    invitation = _pending_for(user, invitation_id)
+    invitation.status, invitation.answered_at = InvitationStatus.DECLINED, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    audit_record(
+        action=AuditAction.CHANGE,
+        commune=invitation.commune,
+        obj=invitation,
+        object_repr=f"invitation “{invitation.username}” declined",
+    )
+
+
+@transaction.atomic
+def invitation_withdraw(*, access: Access, invitation_id: int) -> None:
+    access.require(Perm.MANAGE_MEMBERS)
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation_id, commune=access.commune, status=InvitationStatus.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise DomainError(_("This invitation is no longer open."))
+    invitation.status, invitation.answered_at = InvitationStatus.WITHDRAWN, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    audit_record(
+        action=AuditAction.CHANGE,
+        commune=access.commune,
+        obj=invitation,
+        object_repr=f"invitation “{invitation.username}” withdrawn",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digiward.core.views import audit, communes, jobs, members, pages
+from digiward.core.views import audit, communes, invitations, jobs, members, pages
 
 app_name = "core"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("members/add/", members.member_add, name="member_add"),
     path("members/<int:user_id>/", members.member_detail, name="member_detail"),
     path("roles/<int:membership_id>/revoke/", members.membership_revoke, name="membership_revoke"),
+    path(
+        "members/invitations/<int:invitation_id>/withdraw/",
+        members.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/", invitations.my_invitations, name="invitations"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export/", audit.audit_export, name="audit_export"),
     path("jobs/", jobs.job_list, name="job_list"),

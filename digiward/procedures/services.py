@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +12,11 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from digiward.core.access import Access
 from digiward.core.audit import audit_record, diff, snapshot
 from digiward.core.errors import DomainError
+from digiward.core.images import ImageRefused, ImageRules, Refusal, image_prepare
 from digiward.core.models import AuditAction, User
 from digiward.core.permissions import Perm
 from digiward.core.text import fold
@@ -168,33 +167,32 @@ PICTURE_KEYS = ("image_alt", "image_width", "image_height")
 PICTURE_MAX_SIZE = (720, 1440)
 PICTURE_MAX_BYTES = 8 * 1024 * 1024
 PICTURE_MAX_PIXELS = 40_000_000  # a 40-megapixel photo; a phone screenshot is ~3
+PICTURE_RULES = ImageRules(
+    max_bytes=PICTURE_MAX_BYTES,
+    max_pixels=PICTURE_MAX_PIXELS,
+    max_box=PICTURE_MAX_SIZE,
+    quality=80,  # flat screenshots: 80 is sharp, and light on cheap data plans
+)
+# This form's own wording (already translated); the helper's for anything else.
+PICTURE_REFUSALS = {
+    Refusal.TOO_LARGE: gettext_lazy("The picture is too large (at most 8 MB)."),
+    Refusal.WRONG_FORMAT: gettext_lazy("Use a JPEG, PNG or WebP picture."),
+    Refusal.TOO_MANY_PIXELS: gettext_lazy(
+        "The picture has too many pixels: send a screenshot or a smaller photo."
+    ),
+    Refusal.NOT_AN_IMAGE: gettext_lazy("This file is not a picture."),
+}
 
 
 def picture_prepare(upload: IO[bytes]) -> tuple[bytes, int, int]:
     """A JPEG no larger than a phone screen, turned upright, without the camera's
-    metadata (which may hold where and when it was taken)."""
-    upload.seek(0, io.SEEK_END)
-    too_big = upload.tell() > PICTURE_MAX_BYTES
-    upload.seek(0)
-    if too_big:
-        raise DomainError(_("The picture is too large (at most 8 MB)."), field="picture")
+    metadata (which may hold where and when it was taken): see `core.images`."""
     try:
-        with Image.open(upload) as original:
-            if original.format not in ("JPEG", "PNG", "WEBP"):
-                raise DomainError(_("Use a JPEG, PNG or WebP picture."), field="picture")
-            # Decoding is what costs memory: refuse a huge canvas before it happens.
-            if original.width * original.height > PICTURE_MAX_PIXELS:
-                raise DomainError(
-                    _("The picture has too many pixels: send a screenshot or a smaller photo."),
-                    field="picture",
-                )
-            picture = ImageOps.exif_transpose(original).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise DomainError(_("This file is not a picture."), field="picture") from None
-    picture.thumbnail(PICTURE_MAX_SIZE)
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=80, optimize=True)
-    return out.getvalue(), picture.width, picture.height
+        prepared = image_prepare(upload, PICTURE_RULES)
+    except ImageRefused as refused:
+        message = PICTURE_REFUSALS.get(refused.reason, refused.message)
+        raise DomainError(str(message), field="picture") from None
+    return prepared.content, prepared.width, prepared.height
 
 
 @transaction.atomic

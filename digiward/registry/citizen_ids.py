@@ -88,6 +88,7 @@ PROVINCE_CODES: dict[str, str] = {
 
 MALE, FEMALE = "male", "female"
 _SEPARATORS = re.compile(r"[\s.\-]")
+_QUERY_SEPARATORS = re.compile(r"[\s.\-+()]")
 
 
 class CitizenIdError(ValueError):
@@ -174,8 +175,30 @@ def consistency_warnings(
     return warnings
 
 
+# Only the last 3 digits are shown. Digits 1–3 (the province where the birth was
+# registered) are nearly always the commune's own province, and digits 4–6 follow from
+# the sex and the year of birth shown on the same page, so every digit kept beyond the
+# random part shows nothing new, and each random digit kept divides the guesses by ten:
+# the old mask (first 3 + last 4) left 2 unknown digits, 100 guesses; this leaves 3 of
+# the random part unknown, and searching by a citizen ID is limited and audited besides
+# (registry.search). Three digits are still enough to tell two people of one household
+# apart when reading the card they hold.
+MASK_KEEPS = 3
+
+
 def mask(number: str) -> str:
-    """092084000999 → 092•••••0999: enough to tell people apart, not enough to misuse."""
+    """092084000999 → •••••••••999: enough to tell people apart, not enough to misuse."""
     if len(number) != 12:
         return "•" * len(number)
-    return f"{number[:3]}{'•' * 5}{number[-4:]}"
+    return "•" * (12 - MASK_KEEPS) + number[-MASK_KEEPS:]
+
+
+def looks_like_citizen_id(text: str) -> bool:
+    """True if `text` typed in a search box would be read as a citizen ID: 12 digits, or
+    10–11 digits that are not a phone number (a spreadsheet dropped the leading zeros)."""
+    digits = _QUERY_SEPARATORS.sub("", text)
+    if not digits.isdigit():
+        return False
+    if len(digits) == 12:
+        return True
+    return len(digits) in (10, 11) and not digits.startswith(("0", "84"))

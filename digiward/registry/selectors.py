@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneError, parse_phone
 from digiward.core.text import fold
-from digiward.registry.citizen_ids import CitizenIdError, normalize
+from digiward.registry.citizen_ids import CitizenIdError, looks_like_citizen_id, normalize
 from digiward.registry.identity import citizen_id_hash
 from digiward.registry.journey import LADDER, RUNG, TOP_RUNG, MilestoneKind
 from digiward.registry.models import (
@@ -90,9 +90,11 @@ def resident_search(
     page: int = 1,
     page_size: int = 25,
     include_inactive: bool = False,
+    allow_citizen_id: bool,
 ) -> SearchPage:
     """Find residents by name (any case, with or without diacritics), citizen ID, phone
-    or household code.
+    or household code. Screens call `registry.search.resident_search_for`, which decides
+    `allow_citizen_id` from the user's role and limits ID-shaped searches.
 
     Names are looked up in two index-ordered passes, so a search stays fast on 100,000
     residents however common the words are: first the names that start with the
@@ -108,6 +110,8 @@ def resident_search(
     start = (page - 1) * page_size
     wanted = page_size + 1
     if digits.isdigit() and len(digits) >= 9:
+        if looks_like_citizen_id(digits) and not allow_citizen_id:
+            return SearchPage(residents=[], page=page, has_next=False, kind="citizen_id")
         matches, kind = _number_matches(residents, digits)
         ids = list(
             matches.order_by("name_folded", "pk").values_list("pk", flat=True)[
@@ -167,7 +171,7 @@ def _name_matches(
 
 
 def _number_matches(residents: QuerySet[Resident], digits: str) -> tuple[QuerySet[Resident], str]:
-    if len(digits) in (10, 11, 12) and (len(digits) == 12 or not digits.startswith(("0", "84"))):
+    if looks_like_citizen_id(digits):
         try:
             number = normalize(digits)
         except CitizenIdError:

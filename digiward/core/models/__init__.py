@@ -1,6 +1,12 @@
 """Core models: tenancy, people and roles, audit log, jobs, outbox, calendar."""
 
-from digiward.core.models.accounts import Membership, Role, User
+from digiward.core.models.accounts import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Role,
+    User,
+)
 from digiward.core.models.audit import AuditAction, AuditEvent
 from digiward.core.models.calendar import CalendarOverride
 from digiward.core.models.jobs import Job, JobStatus
@@ -22,6 +28,8 @@ __all__ = [
     "CommuneKind",
     "CommuneOwned",
     "CommuneQuerySet",
+    "Invitation",
+    "InvitationStatus",
     "Job",
     "JobStatus",
     "Membership",

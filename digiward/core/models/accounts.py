@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models.tenancy import Commune, Province
@@ -110,3 +111,73 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.commune or self.province}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Invitation(models.Model):
+    """A commune administrator's offer of a role to an account that already exists.
+
+    An account may belong to another commune, whose data it can see: nobody is pulled
+    into a commune without saying yes. The role is granted only when the invited person
+    accepts (or a system administrator grants it from the command line).
+    """
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("commune")
+    )
+    # What the administrator typed. `user` is the account it named, if one existed: an
+    # invitation is written either way, so the administrator's screens look the same
+    # whether or not the username exists (they tell nothing about other communes).
+    username = models.CharField(_("username"), max_length=150)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("invited"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "username", "role"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.get_role_display()} · {self.commune}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == InvitationStatus.PENDING and self.expires_at > timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        if self.status == InvitationStatus.PENDING and not self.is_open:
+            return str(_("Expired"))
+        return str(self.get_status_display())

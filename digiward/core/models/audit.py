@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     ROLE_GRANTED = "role_granted", _("Role granted")
     ROLE_REVOKED = "role_revoked", _("Role revoked")
+    SECURITY_ALERT = "security_alert", _("Security alert")
 
 
 class AuditSource(models.TextChoices):

@@ -54,18 +54,6 @@ def test_bad_input_keeps_what_was_typed(commune, admin, officer):
     assert User.objects.filter(full_name="Người Mới").count() == 0
 
 
-def test_existing_account_of_another_commune_can_be_added(commune, admin, other_officer):
-    client = client_in(admin, commune)
-    response = client.post(
-        reverse("core:member_add"),
-        {"existing": "1", "existing-username": "lan", "existing-role": "volunteer"},
-    )
-    assert response.status_code == 302
-    assert set(
-        Membership.objects.filter(user=other_officer).values_list("role", "commune__code")
-    ) == {("officer", "31150"), ("volunteer", "31135")}
-
-
 def test_the_last_admin_cannot_be_removed(commune, admin):
     membership = Membership.objects.get(user=admin, role=Role.COMMUNE_ADMIN)
     response = client_in(admin, commune).post(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import SESSION_KEY, access_for, accessible_communes
 from digiward.core.models import Commune, User
+from digiward.core.selectors import open_invitations_for
 from digiward.core.text import fold
 
 
@@ -46,6 +47,12 @@ def choose_commune(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/choose_commune.html",
-        {"page_obj": page, "query": query, "next": next_url, "error": error},
+        {
+            "page_obj": page,
+            "query": query,
+            "next": next_url,
+            "error": error,
+            "open_invitations": open_invitations_for(user),
+        },
         status=status,
     )

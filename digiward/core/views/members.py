@@ -20,7 +20,7 @@ from digiward.core.forms import (
 )
 from digiward.core.models import Membership, User
 from digiward.core.permissions import Perm
-from digiward.core.selectors import commune_roles_of, members_of
+from digiward.core.selectors import commune_roles_of, members_of, recent_invitations_of
 
 
 def _get_member(request: CommuneRequest, user_id: int) -> User:
@@ -36,7 +36,24 @@ def member_list(request: CommuneRequest) -> HttpResponse:
     roles = {
         user.pk: [m for m in user.memberships.all() if m.commune_id == commune.pk] for user in page
     }
-    return render(request, "core/member_list.html", {"page_obj": page, "roles": roles})
+    invitations = recent_invitations_of(commune)[:50]
+    return render(
+        request,
+        "core/member_list.html",
+        {"page_obj": page, "roles": roles, "invitations": invitations},
+    )
+
+
+@commune_required(Perm.MANAGE_MEMBERS)
+@require_POST
+def invitation_withdraw(request: CommuneRequest, invitation_id: int) -> HttpResponse:
+    try:
+        services.invitation_withdraw(access=request.access, invitation_id=invitation_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("core:member_list")
 
 
 @commune_required(Perm.MANAGE_MEMBERS)
@@ -65,19 +82,23 @@ def member_add(request: CommuneRequest) -> HttpResponse:
             return redirect("core:member_detail", user_id=user.pk)
     if request.method == "POST" and "existing" in request.POST and existing_form.is_valid():
         data = existing_form.cleaned_data
-        found = User.objects.filter(
-            username__iexact=data["username"].strip(), is_active=True
-        ).first()
-        if found is None:
-            existing_form.add_error("username", _("No active account has this username."))
+        try:
+            services.member_invite(
+                access=request.access, username=data["username"], role=data["role"]
+            )
+        except DomainError as error:
+            existing_form.add_error(error.field, error.message)
         else:
-            try:
-                services.membership_grant(access=request.access, user=found, role=data["role"])
-            except DomainError as error:
-                existing_form.add_error(error.field, error.message)
-            else:
-                messages.success(request, _("Role added."))
-                return redirect("core:member_detail", user_id=found.pk)
+            # The same words whether or not the account exists (see member_invite).
+            messages.success(
+                request,
+                _(
+                    "Invitation sent to “%(username)s”. If this account exists, the person "
+                    "sees it when they sign in; the role is added once they accept."
+                )
+                % {"username": data["username"].strip()},
+            )
+            return redirect("core:member_list")
     return render(
         request, "core/member_add.html", {"new_form": new_form, "existing_form": existing_form}
     )

@@ -31,19 +31,10 @@ from digiward.guidance.models import (
 from digiward.procedures.selectors import search_procedures, shortlist
 from digiward.registry.journey import LADDER, next_step
 from digiward.registry.models import Milestone, Resident
-from digiward.registry.selectors import resident_search
+from digiward.registry.search import SearchRefused, resident_search_for
 
 MINUTE_CHOICES = (5, 10, 15, 20, 30, 45)
 SHORTLIST_SIZE = 8
-
-
-def _audit_search(request: CommuneRequest, query: str) -> None:
-    audit_record(
-        action=AuditAction.VIEW,
-        commune=request.access.commune,
-        object_type="registry.resident",
-        object_repr=f"help-session search “{query}”"[:200],
-    )
 
 
 @commune_required(Perm.LOG_HELP_SESSION)
@@ -160,9 +151,14 @@ def session_residents(request: CommuneRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     found: list[Resident] = []
     next_steps: dict[int, object] = {}
+    refused = ""
     if len(query) >= 2:
-        found = resident_search(request.access.commune, query, page_size=6).residents
-        _audit_search(request, query)
+        try:
+            found = resident_search_for(
+                request.access, query, purpose="help-session log", page_size=6
+            ).residents
+        except SearchRefused as error:
+            refused = error.message
         reached: dict[int, set[str]] = {r.pk: set() for r in found}
         for resident_id, kind in Milestone.objects.filter(resident__in=found).values_list(
             "resident_id", "kind"
@@ -172,7 +168,7 @@ def session_residents(request: CommuneRequest) -> HttpResponse:
     return render(
         request,
         "guidance/partials/_resident_choices.html",
-        {"residents": found, "query": query, "next_steps": next_steps},
+        {"residents": found, "query": query, "next_steps": next_steps, "refused": refused},
     )
 
 

@@ -43,7 +43,7 @@ from digiward.homecare.selectors import deadlines, inbox
 from digiward.homecare.sla import due_state, working_days_left
 from digiward.homecare.workflow import SCHEDULABLE, can_transition
 from digiward.registry.models import Resident
-from digiward.registry.selectors import resident_search
+from digiward.registry.search import SearchRefused, resident_search_for
 
 
 def get_request(request: CommuneRequest, pk: int) -> HomeSupportRequest:
@@ -295,14 +295,19 @@ def request_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
             )
         return redirect("homecare:request_detail", pk=home_request.pk)
     query = request.GET.get("q", "").strip()[:100] or home_request.person_name
-    results = resident_search(request.access.commune, query)
-    audit_record(
-        action=AuditAction.VIEW,
-        commune=request.access.commune,
-        object_type="registry.resident",
-        object_repr=f"search “{query}” for request {home_request.tracking_code}"[:200],
-    )
-    context = {"home_request": home_request, "results": results, "query": query}
+    results, refused = None, ""
+    try:
+        results = resident_search_for(
+            request.access, query, purpose=f"request {home_request.tracking_code}"
+        )
+    except SearchRefused as error:
+        refused = error.message
+    context = {
+        "home_request": home_request,
+        "results": results,
+        "query": query,
+        "refused": refused,
+    }
     if request.htmx:
         return render(request, "homecare/partials/_resident_results.html", context)
     return render(request, "homecare/request_link.html", context)

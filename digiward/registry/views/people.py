@@ -22,7 +22,8 @@ from digiward.registry import services
 from digiward.registry.forms import HouseholdForm, MilestoneForm, ResidentForm, ResidentStatusForm
 from digiward.registry.journey import LADDER, NEXT_STEP_HINTS, RUNG, next_step
 from digiward.registry.models import Area, Household, Milestone, PovertyStatus, Resident
-from digiward.registry.selectors import poverty_standard_for, resident_search
+from digiward.registry.search import SearchRefused, resident_search_for
+from digiward.registry.selectors import poverty_standard_for
 
 
 def _audit_list(request: CommuneRequest, object_type: str, description: str) -> None:
@@ -43,10 +44,13 @@ def registry_home(request: CommuneRequest) -> HttpResponse:
         if request.GET.get("page", "1").isdigit()
         else 1
     )
-    results = resident_search(request.access.commune, query, page=page) if query else None
+    results, refused = None, ""
     if query:
-        _audit_list(request, "registry.resident", f"search “{query}” page {page}")
-    context = {"query": query, "results": results}
+        try:
+            results = resident_search_for(request.access, query, page=page)
+        except SearchRefused as error:
+            refused = error.message
+    context = {"query": query, "results": results, "refused": refused}
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "registry/partials/_search_results.html", context)
     return render(request, "registry/home.html", context)
