@@ -2,7 +2,8 @@
 #   make demo      set up everything and serve the demo on http://127.0.0.1:8000
 #   make test      the whole test suite on SQLite
 #   make test-pg   the whole test suite on PostgreSQL (DATABASE_URL, default the local server)
-#   make lint      ruff, mypy, Django checks, migrations and translations up to date
+#   make lint      ruff (incl. security rules), mypy, Django checks, migrations, translations
+#   make audit     pip-audit on every pinned dependency
 #   make bench     the benchmarks (figures go to docs/benchmarks.md by hand)
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ DIGIWARD := $(BIN)/digiward
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo serve test test-pg test-browser lint format bench translations messages clean
+.PHONY: demo serve test test-pg test-browser lint audit format bench translations messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "DigiWard needs Python 3.11"'
@@ -59,6 +60,9 @@ lint: $(VENV)/.dev
 	DIGIWARD_ENV=test $(DIGIWARD) check --fail-level WARNING
 	DIGIWARD_ENV=test $(DIGIWARD) makemigrations --check --dry-run
 	$(DIGIWARD) compile_translations --check -v0 > /dev/null
+
+audit:
+	@scripts/audit-dependencies.sh
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -22,6 +22,7 @@ from django.test import Client
 from django.utils import translation
 
 from digiward.core.models import Commune, Membership, Province, Role, User
+from digiward.core.testing import signed_in_client
 from digiward.core.tests.factories import CommuneFactory, ProvinceFactory, UserFactory
 
 
@@ -111,9 +112,6 @@ def client_for():
     """client_for(user) → a test client signed in as `user` (or anonymous for None)."""
 
     def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
+        return signed_in_client(user) if user is not None else Client()
 
     return make

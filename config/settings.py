@@ -28,6 +28,11 @@ env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("DIGIWARD_VAR_DIR") or BASE_DIR / "var")
+# Uploaded ward lists, exports, photos of papers: readable by the server's account only.
+PRIVATE_DIR = VAR_DIR / "private"
+PRIVATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if PRIVATE_DIR.stat().st_mode & 0o077:  # made by an older version, or by hand
+    PRIVATE_DIR.chmod(0o700)
 
 DIGIWARD_ENV = env.choice("DIGIWARD_ENV", {"development", "production", "test"}, "development")
 PRODUCTION = DIGIWARD_ENV == "production"
@@ -91,6 +96,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "digiward.core",
@@ -113,11 +121,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Before anything reads the body: refuse what is too large, clean what is sent.
+    "digiward.core.middleware.RequestSizeLimitMiddleware",
+    "digiward.core.middleware.CleanInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "digiward.core.middleware.IdleTimeoutMiddleware",
     "digiward.core.middleware.RequestContextMiddleware",
+    # Staff pages need a changed temporary password and, for roles that see citizen
+    # IDs, a second factor (digiward/core/mfa.py).
+    "digiward.core.middleware.AccountSecurityMiddleware",
     "digiward.core.middleware.ActiveCommuneMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
@@ -194,6 +209,12 @@ TASKS = {
     }
 }
 
+# A running job's worker renews its lease this often; a job whose lease is older than
+# DIGIWARD_JOB_LEASE_SECONDS (or whose worker process is gone) is shown as failed. The
+# lease is long enough for the longest single write (an import's final transaction).
+DIGIWARD_JOB_HEARTBEAT_SECONDS = env.int("DIGIWARD_JOB_HEARTBEAT_SECONDS", 15, minimum=1)
+DIGIWARD_JOB_LEASE_SECONDS = env.int("DIGIWARD_JOB_LEASE_SECONDS", 300, minimum=30)
+
 # --- Authentication and security ---------------------------------------------
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: Argon2 is slow on purpose
@@ -211,6 +232,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "digiward.core.passwords.VietnamesePasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -227,6 +249,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "digiward.core.request_context.client_ip"
+AXES_USERNAME_CALLABLE = "digiward.core.request_context.sign_in_username"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_HOURS", 10, minimum=1) * 3600
@@ -295,7 +318,7 @@ STORAGES = {
         # Private files (exports, photos of signed papers): served only through
         # views that check access and write the audit log, never as /media/.
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "private")},
+        "OPTIONS": {"location": str(PRIVATE_DIR)},
     },
     "staticfiles": {
         "BACKEND": (
@@ -308,8 +331,30 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 if TESTING:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+# Private files (uploaded ward lists, exports, photos of papers) are readable by the
+# server's own account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Whole request bodies: staff upload ward lists (≤ 50 MB) and photos; the public sends text.
+DIGIWARD_MAX_REQUEST_BYTES = env.int("DIGIWARD_MAX_REQUEST_MB", 60, minimum=1) * 1024 * 1024
+DIGIWARD_MAX_PUBLIC_REQUEST_BYTES = (
+    env.int("DIGIWARD_MAX_PUBLIC_REQUEST_KB", 256, minimum=16) * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Retention of personal data (Decree 13/2023/NĐ-CP Art. 3: kept no longer than needed) ----
+# Applied by `digiward apply_retention` (run it daily from cron or a systemd timer).
+DIGIWARD_RETENTION_DAYS = {
+    # Uploaded ward lists hold every citizen ID in clear: gone once the import is done.
+    "uploads": env.int("DIGIWARD_RETAIN_UPLOADS_DAYS", 7, minimum=1),
+    # Files made by exports and reports (lists, error reports) for download.
+    "exports": env.int("DIGIWARD_RETAIN_EXPORTS_DAYS", 7, minimum=1),
+    # Closed home-support requests: who asked, the phone, the address, the visit notes.
+    "closed_home_requests": env.int("DIGIWARD_RETAIN_CLOSED_REQUESTS_DAYS", 730, minimum=30),
+    # Free-text notes of help sessions (the session itself stays counted).
+    "help_session_notes": env.int("DIGIWARD_RETAIN_HELP_NOTES_DAYS", 365, minimum=30),
+}
 
 # --- Email and notifications -------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -339,10 +384,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"forbidden": {"()": "digiward.core.logging.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden"]},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from digiward.core.views.auth import SignInView
+from digiward.core.views import mfa
+from digiward.core.views.auth import PasswordChangeView, SignInView
 from digiward.core.views.pages import healthz
 
 urlpatterns = [
@@ -19,11 +20,11 @@ urlpatterns = [
     path("app/donations/", include("digiward.donations.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
-        name="password_change",
-    ),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/two-step/setup/", mfa.mfa_setup, name="mfa_setup"),
+    path("accounts/two-step/", mfa.mfa_verify, name="mfa_verify"),
+    path("accounts/security/", mfa.account_security, name="account_security"),
+    path("accounts/security/recovery-codes/", mfa.recovery_codes_new, name="mfa_recovery_codes"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(

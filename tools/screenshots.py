@@ -15,6 +15,25 @@ from playwright.sync_api import sync_playwright
 from digiward.core.browser import CHROMIUM, CHROMIUM_ARGS
 
 
+def demo_code(ahead: int = 0) -> str:
+    """The demo key's code, `ahead` steps of 30 s later (a code is accepted once only)."""
+    import base64
+    import os
+    import time
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django_otp.oath import TOTP
+
+    from digiward.demo.seeders.users import DEMO_TOTP_KEY
+
+    totp = TOTP(base64.b32decode(DEMO_TOTP_KEY))
+    totp.time = time.time() + 30 * ahead
+    return f"{totp.token():06d}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("paths", nargs="+")
@@ -30,7 +49,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for width in (int(w) for w in args.widths.split(",")):
+        for n, width in enumerate(int(w) for w in args.widths.split(",")):
             context = browser.new_context(
                 viewport={"width": width, "height": 800}, locale=args.lang
             )
@@ -40,6 +59,12 @@ def main() -> None:
                 page.fill("#id_username", args.user)
                 page.fill("#id_password", args.password)
                 page.click("button[type=submit]")
+                page.wait_for_load_state()
+                if "/accounts/two-step/" in page.url:
+                    # The demo accounts share the published demo key (README).
+                    page.fill("#id_code", demo_code(ahead=n))
+                    page.locator("form:has(#id_code) button[type=submit]").click()
+                    page.wait_for_load_state()
             for path in args.paths:
                 page.goto(f"{args.base}{path}")
                 name = path.strip("/").replace("/", "_").replace("?", "_") or "root"

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import AuditAction, AuditEvent, Commune, User
+from digiward.core.params import search_text
 from digiward.core.widgets import DateInput
 
 
@@ -55,5 +56,5 @@ class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]
     def filter_record(
         self, queryset: QuerySet[AuditEvent], name: str, value: str
     ) -> QuerySet[AuditEvent]:
-        value = value.strip()
+        value = search_text(value)
         return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value))

@@ -26,6 +26,8 @@ class Perm(StrEnum):
     IMPORT_REGISTRY = "import_registry"
     EXPORT_REGISTRY = "export_registry"
     VIEW_FULL_CITIZEN_ID = "view_full_citizen_id"
+    # A person's request about their own data: export everything, anonymise (Decree 13)
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
     RECORD_MILESTONE = "record_milestone"
     # Procedure catalog and guides
     MANAGE_PROCEDURES = "manage_procedures"

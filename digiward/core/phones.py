@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumbers import carrier
 
+from digiward.core.text import is_plain_digits
+
 _JUNK = re.compile(r"[\s.\-()/]")
 
 
@@ -67,7 +69,7 @@ def _national_digits(raw: str | int | float) -> str:
         raise PhoneError(str(_("Only Vietnamese numbers (+84) are accepted.")))
     elif text.startswith("84") and len(text) == 11:
         text = text[2:]
-    if not text.isdigit():
+    if not is_plain_digits(text):
         raise PhoneError(str(_("A phone number has only digits.")))
     if not text.startswith("0"):
         text = "0" + text  # a spreadsheet number cell dropped the leading zero

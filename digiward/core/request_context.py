@@ -59,6 +59,19 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
+# A username is at most 150 characters (Django's User); django-axes stores what was typed
+# in a 255-character column, so a longer one was a 500 on PostgreSQL (tests/test_fuzz_findings).
+SIGN_IN_USERNAME_LENGTH = 150
+
+
+def sign_in_username(request: HttpRequest, credentials: dict[str, object] | None = None) -> str:
+    """The username django-axes records for a sign-in attempt (AXES_USERNAME_CALLABLE)."""
+    typed = (credentials or {}).get("username")
+    if typed is None:
+        typed = getattr(request, "POST", {}).get("username", "")
+    return str(typed or "")[:SIGN_IN_USERNAME_LENGTH]
+
+
 def origin_from_request(request: HttpRequest, *, source: str = "web") -> Origin:
     user = getattr(request, "user", None)
     return Origin(

@@ -28,6 +28,7 @@ from digiward.core.models import (
     User,
 )
 from digiward.core.outbox import notification_queue
+from digiward.core.passwords import refuse_place_names
 from digiward.core.permissions import Perm
 from digiward.core.selectors import commune_admin_count
 
@@ -50,11 +51,15 @@ def member_create(
     access.require(Perm.MANAGE_MEMBERS)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("This username is already taken."), field="username")
-    user = User(username=username, full_name=full_name, email=email, phone=phone)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages), field="password") from None
+    # A temporary password: the person chooses their own at the first sign-in.
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        must_change_password=True,
+    )
+    _check_password(password, user, access.commune)
     user.set_password(password)
     user.save()
     audit_record(
@@ -111,6 +116,14 @@ def membership_revoke(*, access: Access, membership: Membership) -> None:
     )
 
 
+def _check_password(password: str, user: User, commune: Commune) -> None:
+    try:
+        validate_password(password, user)
+        refuse_place_names(password, [commune])
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="password") from None
+
+
 def _only_in_commune(user: User, commune: Commune) -> bool:
     """True if every role of `user` is in `commune`: its admin may then manage the sign-in."""
     return not user.memberships.exclude(commune=commune).exists()
@@ -124,12 +137,10 @@ def member_set_password(*, access: Access, user: User, password: str) -> None:
         raise DomainError(
             _("This person also works in another commune or province; ask a system administrator.")
         )
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages), field="password") from None
+    _check_password(password, user, access.commune)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     audit_record(
         action=AuditAction.CHANGE,
         commune=access.commune,

@@ -40,12 +40,28 @@ def user_with_role(role: Role, commune: Commune) -> User:
 
 
 def client_in(user: User, commune: Commune) -> Client:
-    """A client signed in as `user`, working in `commune`."""
-    client = Client()
-    client.force_login(user)
+    """A client signed in as `user`, working in `commune` (second factor done)."""
+    client = signed_in_client(user)
     session = client.session
     session[SESSION_KEY] = commune.pk
     session.save()
+    return client
+
+
+def signed_in_client(user: User, *, second_factor: bool = True) -> Client:
+    """A client signed in as `user`. With `second_factor`, the session counts as having
+    passed two-step sign-in (as after typing a code), so pages answer as they do for
+    someone fully signed in; tests of two-step sign-in itself pass False."""
+    client = Client()
+    client.force_login(user)
+    if second_factor:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="test-session")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 

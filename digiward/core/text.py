@@ -44,6 +44,13 @@ def has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
 
 
+def is_plain_digits(text: str) -> bool:
+    """True if `text` is one or more ASCII digits. `str.isdigit()` alone also says yes to
+    "²", "①" and full-width or Arabic-Indic digits, which no identifier of ours contains
+    and some of which `int()` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 # A run of 9 to 12 digits, maybe grouped by spaces, dots or dashes: a citizen ID (12), an
 # old identity card (9) or a phone number (10–11), also inside a URL's query string
 # ("+" and "%20" are spaces there). IMEIs (15) and dates are left alone.

@@ -21,5 +21,6 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/download/", jobs.job_download, name="job_download"),
+    path("jobs/<uuid:job_id>/run-again/", jobs.job_rerun, name="job_rerun"),
     path("about/", pages.about, name="about"),
 ]

@@ -1,4 +1,11 @@
-"""Writing Excel files the way wards read them: a title row, bold headers, frozen panes."""
+"""Writing Excel files the way wards read them: a title row, bold headers, frozen panes.
+
+Every export of DigiWard goes through `build_workbook`, which writes every string as
+text, never as a formula: a resident named "=HYPERLINK(...)" or an address typed as
+"=WEBSERVICE(...)" shows as typed when the file is opened; it is not run. Control
+characters (which Excel files cannot hold) are dropped, so one stray character in a
+name stored years ago cannot stop an export for the whole commune.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+EXCEL_CELL_LIMIT = 32_767  # characters in one cell
 
 
 def build_workbook(
@@ -24,29 +33,36 @@ def build_workbook(
 ) -> bytes:
     """A one-sheet .xlsx (streamed with write-only mode, so 100,000 rows fit in memory)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    sheet = book.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", title)[:31])
     for index, width in enumerate(widths or [18] * len(headers)):
         sheet.column_dimensions[_column_letter(index)].width = width
     sheet.freeze_panes = "A4"
-    heading = WriteOnlyCell(sheet, value=title)
+    heading = text_cell(sheet, title)
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
-    sheet.append([subtitle])
+    sheet.append([text_cell(sheet, subtitle)])
     header_cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = text_cell(sheet, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header_cells.append(cell)
     sheet.append(header_cells)
     for count, row in enumerate(rows, start=1):
-        sheet.append(list(row))
+        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in row])
         if on_row is not None:
             on_row(count)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    """A cell holding `value` as text: never a formula, an error code or a number."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_LIMIT])
+    cell.data_type = "s"  # after the value: openpyxl would read "=..." as a formula
+    return cell
 
 
 def _column_letter(index: int) -> str:

@@ -6,3 +6,9 @@ class DonationsConfig(AppConfig):
     name = "digiward.donations"
     label = "donations"
     verbose_name = _("Device donations")
+
+    def ready(self) -> None:
+        # What this app holds about a person, for export, anonymisation and retention.
+        from digiward.donations.privacy import register
+
+        register()

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.forms import IdsField
 from digiward.core.models import Commune, User
 from digiward.core.phones import PhoneNumberField
 from digiward.core.widgets import DateInput
@@ -49,7 +50,7 @@ class SponsorForm(forms.ModelForm[Sponsor]):
 
 
 class CampaignForm(forms.ModelForm[Campaign]):
-    sponsors = forms.ModelMultipleChoiceField(
+    sponsors = IdsField(
         label=_("Sponsors"),
         queryset=Sponsor.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -246,7 +247,7 @@ class AllocationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Not always the head: the person who will use the phone."),
     )
-    items = forms.ModelMultipleChoiceField(
+    items = IdsField(
         label=_("Items"), queryset=Item.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -262,7 +263,7 @@ class AllocationForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    allocations = forms.ModelMultipleChoiceField(
+    allocations = IdsField(
         label=_("Items handed over"),
         queryset=Allocation.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -10,6 +10,7 @@ import re
 from django.utils.translation import gettext as _
 
 from digiward.core.phones import PhoneError, parse_phone
+from digiward.core.text import is_plain_digits
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
 
@@ -49,7 +50,7 @@ def clean_imei(raw: str) -> str:
     text = _SEPARATORS.sub("", raw or "")
     if not text:
         raise IdentifierError(_("Type the phone's IMEI (dial *#06# to see it)."))
-    if not text.isdigit():
+    if not is_plain_digits(text):
         raise IdentifierError(_("An IMEI has only digits."))
     if len(text) != 15:
         raise IdentifierError(

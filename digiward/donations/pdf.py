@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 
+from digiward.core.documents import date_words, in_sentence, pdf_fonts, place_name
 from digiward.donations import ranking
 from digiward.donations.models import Allocation, Campaign, Handover, ItemKind, PriorityEntry
 from digiward.donations.selectors import SponsorReport
@@ -26,33 +25,9 @@ from digiward.donations.words import vnd_figures, vnd_in_words
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Sex
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-
 KIND_WORDS = {ItemKind.PHONE: "Điện thoại thông minh", ItemKind.SIM: "Thẻ SIM", ItemKind.OTHER: ""}
 UNIT_WORDS = {ItemKind.PHONE: "Chiếc", ItemKind.SIM: "Cái", ItemKind.OTHER: "Cái"}
 CONDITION_WORDS = {"new": "Mới 100%", "good": "Tốt", "damaged": "Hư hỏng", "not_working": "Hỏng"}
-
-
-def _fonts() -> dict[str, str]:
-    return {
-        "font_regular": (FONT_DIR / "BeVietnamPro_400Regular.ttf").as_uri(),
-        "font_bold": (FONT_DIR / "BeVietnamPro_700Bold.ttf").as_uri(),
-    }
-
-
-def date_words(day: date) -> str:
-    """'ngày 20 tháng 9 năm 2026'. Decree 30/2020 writes a leading zero for days 1–9 and
-    for months 1 and 2 only: 'ngày 05 tháng 02 năm 2026', 'ngày 20 tháng 9 năm 2026'."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def place_name(commune_name: str) -> str:
-    """'Phường Ninh Kiều' → 'Ninh Kiều' (the place written before the date)."""
-    for prefix in ("Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
-        if commune_name.startswith(prefix):
-            return commune_name[len(prefix) :]
-    return commune_name
 
 
 @dataclass
@@ -122,11 +97,6 @@ def status_vi(flags: int, year: int | None) -> str:
     return words
 
 
-def in_sentence(name: str) -> str:
-    """'Phường Ninh Kiều' → 'phường Ninh Kiều' (inside a sentence)."""
-    return name[:1].lower() + name[1:]
-
-
 def _title_of(resident_sex: str) -> str:
     return "Bà" if resident_sex == Sex.FEMALE else "Ông"
 
@@ -141,7 +111,7 @@ def _header(campaign: Campaign, day: date) -> dict[str, object]:
         "place_date": f"{place_name(commune.name)}, {date_words(day)}",
         "day_words": date_words(day),
         "sponsors": sponsors,
-        **_fonts(),
+        **pdf_fonts(),
     }
 
 

@@ -6,3 +6,9 @@ class GuidanceConfig(AppConfig):
     name = "digiward.guidance"
     label = "guidance"
     verbose_name = _("Guidance team")
+
+    def ready(self) -> None:
+        # What this app holds about a person, for export, anonymisation and retention.
+        from digiward.guidance.privacy import register
+
+        register()

@@ -33,7 +33,7 @@ from digiward.guidance.models import (
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import LADDER, MilestoneSource
 from digiward.registry.models import Resident
-from digiward.registry.services import milestone_record
+from digiward.registry.services import milestone_record, refuse_anonymised
 
 MAX_MINUTES = 600
 
@@ -74,6 +74,7 @@ def _resident_here(access: Access, resident_id: int) -> Resident:
             % {"commune": access.commune.name},
             field="resident",
         )
+    refuse_anonymised(resident, field="resident")
     return resident
 
 

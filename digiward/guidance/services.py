@@ -306,6 +306,7 @@ def roster_generate(
         kind="guidance.roster_solve",
         title=_("Duty roster %(month)s") % {"month": _month_label(month)},
         task=solve_roster_task,
+        perm=Perm.MANAGE_ROSTER,
         params={"roster_id": roster.pk, "time_limit": time_limit},
     )
     roster.save(update_fields=["job"])

@@ -6,3 +6,9 @@ class HomecareConfig(AppConfig):
     name = "digiward.homecare"
     label = "homecare"
     verbose_name = _("Home support")
+
+    def ready(self) -> None:
+        # What this app holds about a person, for export, anonymisation and retention.
+        from digiward.homecare.privacy import register
+
+        register()

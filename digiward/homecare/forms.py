@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digiward.core.forms import LinesField
+from digiward.core.forms import IdsField, LinesField
 from digiward.core.models import Commune, Membership, Role, User
 from digiward.core.phones import PhoneNumberField
 from digiward.core.widgets import DateInput, TimeInput
@@ -98,7 +98,7 @@ class RequestForm(forms.Form):
         required=False,
         empty_label=_("Something else (write it below)"),
     )
-    extra_procedures = forms.ModelMultipleChoiceField(
+    extra_procedures = IdsField(
         label=_("Other procedures in the same visit"),
         queryset=Procedure.objects.none(),
         required=False,

@@ -611,6 +611,7 @@ def dayplan_start(*, access: Access, day: date) -> Job:
         kind="homecare.plan",
         title=_("Plan the home visits of %(day)s") % {"day": _day(day)},
         task=plan_day,
+        perm=Perm.MANAGE_HOME_SUPPORT,
         params={"plan_id": plan.pk, "day": day.isoformat()},
     )
     DayPlan.objects.filter(pk=plan.pk).update(job=job)

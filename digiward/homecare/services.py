@@ -39,6 +39,7 @@ from digiward.homecare.sla import deadline, sla_days
 from digiward.homecare.workflow import guard_from, transition
 from digiward.procedures.models import Procedure
 from digiward.registry.models import Area, Resident
+from digiward.registry.services import refuse_anonymised
 
 AUDITED_FIELDS = (
     "person_name",
@@ -158,13 +159,18 @@ def request_submit_public(*, commune: Commune, data: PublicRequest) -> HomeSuppo
     return request
 
 
+def normalize_tracking_code(code: str) -> str:
+    """A tracking code as typed ("u89b-fups", "U 89B FUPS") → as stored ("U89BFUPS")."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:20]
+
+
 def request_lookup(code: str, phone_last4: str) -> HomeSupportRequest | None:
     """The request with this tracking code whose contact phone ends with these digits.
 
     A wrong code and a wrong phone give the same answer (None), so nothing reveals
     whether a code exists for someone else.
     """
-    code = code.strip().upper().replace(" ", "").replace("-", "")
+    code = normalize_tracking_code(code)
     digits = "".join(ch for ch in phone_last4 if ch.isdigit())
     request: HomeSupportRequest | None = (
         HomeSupportRequest.objects.select_related("procedure", "commune")
@@ -337,6 +343,8 @@ def request_link_resident(
     locked = _locked(access, request)
     if resident is not None and resident.commune_id != access.commune.pk:
         raise DomainError(_("This belongs to another commune."))
+    if resident is not None:
+        refuse_anonymised(resident)
     before = snapshot(locked, ("resident", "latitude", "longitude", "eligibility"))
     locked.resident = resident
     if resident is not None:

@@ -8,16 +8,12 @@ that leads to the guide's public page.
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import segno
-from django.conf import settings
-from django.template.loader import render_to_string
-from weasyprint import HTML
 
+from digiward.core.documents import render_pdf
 from digiward.procedures.models import Guide
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 SIZES = {"a5": "A5", "a4": "A4"}
 
 
@@ -28,7 +24,7 @@ def qr_data_uri(url: str) -> str:
 
 def guide_card_pdf(guide: Guide, *, public_url: str, size: str = "a5") -> bytes:
     assert guide.current is not None
-    html = render_to_string(
+    return render_pdf(
         "procedures/card.html",
         {
             "guide": guide,
@@ -37,9 +33,5 @@ def guide_card_pdf(guide: Guide, *, public_url: str, size: str = "a5") -> bytes:
             "page_size": SIZES.get(size, "A5"),
             "qr": qr_data_uri(public_url),
             "public_url": public_url,
-            "font_regular": (FONT_DIR / "BeVietnamPro_400Regular.ttf").as_uri(),
-            "font_bold": (FONT_DIR / "BeVietnamPro_700Bold.ttf").as_uri(),
         },
     )
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.errors import DomainError
+from digiward.core.params import search_text
 from digiward.core.permissions import Perm
 from digiward.procedures import services
 from digiward.procedures.forms import GuideForm, GuidePictureForm, ProcedureForm, ProcedureNoteForm
@@ -31,7 +32,7 @@ def _procedure(request: CommuneRequest, pk: int) -> Procedure:
 @commune_required(Perm.VIEW_HOME)
 def catalog(request: CommuneRequest) -> HttpResponse:
     """The same search as the public pages, for volunteers at the desk."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     commune = request.access.commune
     hits = search_procedures(query, commune=commune, limit=30) if query else []
     context = {

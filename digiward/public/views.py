@@ -22,19 +22,26 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode as urlencode_query
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from digiward.core import ratelimit
 from digiward.core.models import Commune
 from digiward.core.ratelimit import allow
 from digiward.core.request_context import client_ip
-from digiward.core.text import fold
+from digiward.core.text import normalize_spaces
 from digiward.homecare.models import RequestStatus
 from digiward.homecare.selectors import planned_visit
-from digiward.homecare.services import PublicRequest, request_lookup, request_submit_public
+from digiward.homecare.services import (
+    PublicRequest,
+    normalize_tracking_code,
+    request_lookup,
+    request_submit_public,
+)
 from digiward.procedures.cards import guide_card_pdf
 from digiward.procedures.models import GuideImage
 from digiward.procedures.selectors import (
@@ -48,7 +55,7 @@ from digiward.procedures.selectors import (
 from digiward.public.forms import HelpAtHomeForm, StatusLookupForm
 
 FORM_LIMIT = (5, timedelta(hours=1))  # help requests per address per hour
-LOOKUP_LIMIT = (10, timedelta(minutes=15))  # status lookups per address
+LOOKUP_LIMIT = (10, timedelta(minutes=15))  # failed status lookups per address
 CODE_LIMIT = (5, timedelta(hours=1))  # wrong phone digits for one code
 SIGNER_SALT = "digiward.public.request-done"
 SEARCH_CACHE_SECONDS = 300
@@ -80,8 +87,10 @@ def guide_search(request: HttpRequest) -> HttpResponse:
     """Search results are the same for everyone: each worker keeps the rendered page of a
     recent question for a few minutes (keyed by language and catalog version), so the
     questions people ask most cost a dictionary lookup."""
-    query = request.GET.get("q", "").strip()[:100]
-    key = f"public-search:{get_language()}:{catalog_version()}:{hashlib.sha256(fold(query).encode()).hexdigest()[:32]}"
+    # The cached page depends on the question only (spaces normalised), never on the
+    # rest of the first asker's address: the language link is rebuilt from the question.
+    query = normalize_spaces(request.GET.get("q", ""))[:100]
+    key = f"public-search:{get_language()}:{catalog_version()}:{hashlib.sha256(query.encode()).hexdigest()[:32]}"
     cached = cache.get(key)
     if cached is not None:
         return HttpResponse(cached)
@@ -136,7 +145,9 @@ def search_page(request: HttpRequest, query: str, results: list[SafeString]) -> 
         _FRAMES[key] = frame
     values = {
         _MARKS["query"]: escape(query),
-        _MARKS["next"]: urlencode(request.get_full_path()),
+        _MARKS["next"]: urlencode(
+            reverse("public:search") + (f"?{urlencode_query({'q': query})}" if query else "")
+        ),
         _MARKS["results"]: "".join(results),
     }
     # One pass: what is filled in is never searched for markers again.
@@ -297,16 +308,21 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     found = None
     not_found = False
     if request.method == "POST":
-        if not allow(
-            f"status-lookup:{client_ip(request)}", limit=LOOKUP_LIMIT[0], window=LOOKUP_LIMIT[1]
-        ):
+        ip_key = f"status-lookup:{client_ip(request)}"
+        if ratelimit.attempts(ip_key, window=LOOKUP_LIMIT[1]) >= LOOKUP_LIMIT[0]:
             return render(request, "public/slow_down.html", status=429)
         if form.is_valid():
-            code = form.cleaned_data["code"].strip().upper()
-            if not allow(f"status-code:{code}", limit=CODE_LIMIT[0], window=CODE_LIMIT[1]):
+            # The code as the lookup reads it: "U89B-FUPS" and "u 89bfups" are one code
+            # and share one counter.
+            code_key = f"status-code:{normalize_tracking_code(form.cleaned_data['code'])}"
+            if ratelimit.attempts(code_key, window=CODE_LIMIT[1]) >= CODE_LIMIT[0]:
+                ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])  # still guessing
                 return render(request, "public/slow_down.html", status=429)
-            found = request_lookup(code, form.cleaned_data["phone_last4"])
+            found = request_lookup(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
             not_found = found is None
+            if not_found:  # only wrong guesses count: a citizen may check as often as needed
+                ratelimit.hit(code_key, window=CODE_LIMIT[1])
+                ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])
     status_text = PLAIN_STATUS.get(found.status) if found else None  # type: ignore[call-overload]
     return render(
         request,

@@ -17,6 +17,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from digiward.core.text import is_plain_digits
+
 # Circular 07/2016/TT-BCA, Appendix 1 (same 63 codes as the pre-2025 GSO province codes;
 # source: docs/research notes §3). The vietnam-provinces release for Python 3.11 has no
 # legacy table, so it is kept here.
@@ -119,7 +121,7 @@ def normalize(raw: str | int | float) -> str:
             raise CitizenIdError(_("A citizen ID has only digits."))
         raw = int(raw)
     text = _SEPARATORS.sub("", str(raw).strip())
-    if not text.isdigit():
+    if not is_plain_digits(text):
         raise CitizenIdError(_("A citizen ID has only digits."))
     # Every province code starts with 0, so a 12-digit ID starts with 0 or 00: an
     # Excel number cell keeps 10 or 11 of its digits.
@@ -197,7 +199,7 @@ def looks_like_citizen_id(text: str) -> bool:
     """True if `text` typed in a search box would be read as a citizen ID: 12 digits, or
     10–11 digits that are not a phone number (a spreadsheet dropped the leading zeros)."""
     digits = _QUERY_SEPARATORS.sub("", text)
-    if not digits.isdigit():
+    if not is_plain_digits(digits):
         return False
     if len(digits) == 12:
         return True

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from digiward.core.audit import audit_record
 from digiward.core.jobs import JobRun
 from digiward.core.models import AuditAction
+from digiward.core.params import id_from
 from digiward.core.xlsx import build_workbook
 from digiward.registry.journey import LADDER
 from digiward.registry.models import Area
@@ -17,7 +18,7 @@ from digiward.registry.selectors import JourneyFilters, filtered_residents
 def write_registry_export(run: JobRun) -> None:
     job = run.job
     raw = job.params.get("filters", {})
-    area_id = int(raw["area"]) if str(raw.get("area", "")).isdigit() else None
+    area_id = id_from(str(raw.get("area", "")))
     if area_id and not Area.objects.for_commune(job.commune).filter(pk=area_id).exists():
         area_id = None
     filters = JourneyFilters(

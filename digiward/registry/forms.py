@@ -11,11 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneNumberField, parse_phone
+from digiward.core.text import fold
 from digiward.core.widgets import DateInput
 from digiward.registry.citizen_ids import CitizenIdError, consistency_warnings, parse_citizen_id
 from digiward.registry.imports.cells import CellError, parse_birth
 from digiward.registry.journey import LADDER, MilestoneKind, MilestoneSource, SmartphoneOwnership
-from digiward.registry.models import Area, Household, PovertyStatus, Resident, ResidentStatus
+from digiward.registry.models import (
+    Area,
+    ConsentPurpose,
+    Household,
+    PovertyStatus,
+    Resident,
+    ResidentStatus,
+)
 from digiward.registry.selectors import AGE_BANDS
 
 
@@ -95,6 +103,13 @@ class ResidentForm(forms.ModelForm[Resident]):
         ),
         required=False,
     )
+    consent_purposes = forms.MultipleChoiceField(
+        label=_("The person agreed to"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Each purpose separately: consent covers only what is ticked."),
+    )
 
     class Meta:
         model = Resident
@@ -108,13 +123,51 @@ class ResidentForm(forms.ModelForm[Resident]):
             "chronic_illness",
             "disability",
             "limited_mobility",
+            "legal_basis",
+            "consent_on",
+            "consent_purposes",
             "consent_scope",
+            "consent_withdrawn_on",
             "notes",
             "status",
         ]
+        labels = {
+            "legal_basis": _("Why the ward holds these details"),
+            "consent_on": _("Date the person agreed"),
+            "consent_scope": _("How the consent was given"),
+            "consent_withdrawn_on": _("Date the person withdrew their consent"),
+        }
         help_texts = {
             "relation_to_head": _("“Head of household” makes this person the household's head."),
+            "legal_basis": _(
+                "Leave empty if the person gives their consent below: consent then is the basis."
+            ),
+            "consent_scope": _("For example: signed form no. 12, kept at the center."),
+            "consent_withdrawn_on": _("Only if the person changed their mind."),
         }
+        widgets = {"consent_on": DateInput(), "consent_withdrawn_on": DateInput()}
+
+    field_order = [
+        "full_name",
+        "sex",
+        "phone",
+        "relation_to_head",
+        "household",
+        "lives_alone",
+        "chronic_illness",
+        "disability",
+        "limited_mobility",
+        "notes",
+        "status",
+        "birth",
+        "citizen_id",
+        "legal_basis",
+        "consent",
+        "consent_on",
+        "consent_purposes",
+        "consent_scope",
+        "consent_withdrawn_on",
+    ]
 
     def __init__(
         self, *args: Any, commune: Commune, can_see_full_id: bool = False, **kwargs: Any
@@ -144,6 +197,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         self.fields["full_name"].widget.attrs.update(
             {"autocomplete": "off", "autocapitalize": "words"}
         )
+        self.fields["legal_basis"].required = False
 
     def clean_birth(self) -> tuple[date | None, int | None]:
         raw = self.cleaned_data.get("birth", "").strip()
@@ -194,7 +248,57 @@ class ResidentForm(forms.ModelForm[Resident]):
             )
         self.instance.birth_date, self.instance.birth_year = birth_date, birth_year
         self.new_citizen_id = number
+        self._clean_consent(data)
         return data
+
+    def _clean_consent(self, data: dict[str, Any]) -> None:
+        """Consent is recorded with its date and its purposes, and stays recorded: a person
+        who changes their mind withdraws it (with the date), the record is not emptied."""
+        today = timezone.localdate()
+        given, on = data.get("consent"), data.get("consent_on")
+        withdrawn = data.get("consent_withdrawn_on")
+        if given and on is None and "consent_on" not in self.errors:
+            self.add_error(
+                "consent_on",
+                _("Give the date the person agreed: consent is recorded with its date."),
+            )
+        if on is not None and not given:
+            self.add_error("consent", _("Tick this box if the person agreed, or clear the date."))
+        if on is not None and on > today:
+            self.add_error("consent_on", _("This date is in the future."))
+        if given and not data.get("consent_purposes"):
+            self.add_error("consent_purposes", _("Tick what the person agreed to."))
+        # The instance still holds the stored values here (the form copies its own after clean).
+        stored_on, stored_withdrawn = self.instance.consent_on, self.instance.consent_withdrawn_on
+        if stored_on is not None and not given:
+            self.add_error(
+                "consent",
+                _(
+                    "A consent once recorded stays in the record. If the person changed their "
+                    "mind, give the date they withdrew it."
+                ),
+            )
+        if (
+            stored_withdrawn is not None
+            and withdrawn is None
+            and (on is None or on <= stored_withdrawn)
+        ):
+            self.add_error(
+                "consent_withdrawn_on",
+                _(
+                    "A withdrawal stays recorded. If the person agrees again, give the date of "
+                    "the new consent (after the withdrawal) and then clear this date."
+                ),
+            )
+        if withdrawn is not None:
+            if on is None:
+                self.add_error(
+                    "consent_withdrawn_on", _("Only a consent that was given can be withdrawn.")
+                )
+            elif withdrawn < on:
+                self.add_error("consent_withdrawn_on", _("This date is before the person agreed."))
+            if withdrawn > today:
+                self.add_error("consent_withdrawn_on", _("This date is in the future."))
 
 
 class MilestoneForm(forms.Form):
@@ -275,3 +379,32 @@ class ImportForm(forms.Form):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return upload
+
+
+class AnonymiseForm(forms.Form):
+    """The confirmation step of an anonymisation: the person's name typed again, and why."""
+
+    confirm_name = forms.CharField(
+        label=_("Type the person's full name to confirm"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("With or without accents."),
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The person's request (when, how: in writing, at the desk), or the decision behind it."
+        ),
+    )
+
+    def __init__(self, *args: Any, resident: Resident, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+
+    def clean_confirm_name(self) -> str:
+        typed: str = self.cleaned_data["confirm_name"]
+        if fold(typed) != fold(self.resident.full_name):
+            raise forms.ValidationError(_("This is not the person's name as the registry has it."))
+        return typed

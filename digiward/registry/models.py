@@ -162,6 +162,24 @@ class ResidentStatus(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
+class LegalBasis(models.TextChoices):
+    """Why DigiWard may hold a person's details (Decree 13/2023/NĐ-CP Art. 11 and 17;
+    Personal Data Protection Law 91/2025/QH15 from 1/1/2026; docs/notes/privacy.md)."""
+
+    CONSENT = "consent", _("The person's consent")
+    OFFICIAL_LIST = "official_list", _("The ward's official list (a public task)")
+    OWN_REQUEST = "own_request", _("A request the person made")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a person may agree to, each separately (consent is specific, Decree 13 Art. 11)."""
+
+    JOURNEY = "journey", _("Record their digital journey and help them at the desk")
+    CONTACT = "contact", _("Phone or text them (appointments, reminders, follow-ups)")
+    HOME_SUPPORT = "home_support", _("Help at home: visits and visit records")
+    DONATIONS = "donations", _("Device donation programmes")
+
+
 class ResidentQuerySet(CommuneQuerySet):
     def active(self) -> ResidentQuerySet:
         """People who live here now: the lists and statistics count only them."""
@@ -211,6 +229,25 @@ class Resident(CommuneOwned):
         verbose_name=_("consent recorded by"),
     )
     consent_scope = models.CharField(_("consent covers"), max_length=200, blank=True)
+    consent_purposes = models.JSONField(_("consent given for"), default=list, blank=True)
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
+    # What DigiWard relies on to hold this record, since when and recorded by whom. An
+    # import records the ward's official list, never consent (registry.imports.apply).
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=16, choices=LegalBasis.choices, blank=True
+    )
+    legal_basis_on = models.DateField(_("legal basis recorded on"), null=True, blank=True)
+    legal_basis_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal basis recorded by"),
+    )
+    # Set once by registry.privacy's anonymisation: the personal fields are erased, the
+    # record stays for statistics and can never be edited again.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     journey_rung = models.PositiveSmallIntegerField(default=0, editable=False)
     journey_last_on = models.DateField(null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
@@ -272,6 +309,10 @@ class Resident(CommuneOwned):
     @property
     def is_active(self) -> bool:
         return self.status == ResidentStatus.ACTIVE
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
 
 class HouseholdMove(models.Model):

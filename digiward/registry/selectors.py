@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.models import Commune
+from digiward.core.params import search_text
 from digiward.core.phones import PhoneError, parse_phone
-from digiward.core.text import fold
+from digiward.core.text import fold, is_plain_digits
 from digiward.registry.citizen_ids import CitizenIdError, looks_like_citizen_id, normalize
 from digiward.registry.identity import citizen_id_hash
 from digiward.registry.journey import LADDER, RUNG, TOP_RUNG, MilestoneKind
@@ -102,14 +103,17 @@ def resident_search(
     names containing every word, alphabetically (the ordered index is walked and the
     walk stops once a page is full). One row more than the page is fetched instead of
     counting matches."""
-    residents: QuerySet[Resident] = Resident.objects.for_commune(commune)
+    # Someone anonymised on request is counted, never found by name or number again.
+    residents: QuerySet[Resident] = Resident.objects.for_commune(commune).filter(
+        anonymised_at__isnull=True
+    )
     if not include_inactive:
         residents = residents.filter(status=ResidentStatus.ACTIVE)
-    query = query.strip()
+    query = search_text(query)
     digits = _DIGITS.sub("", query)
     start = (page - 1) * page_size
     wanted = page_size + 1
-    if digits.isdigit() and len(digits) >= 9:
+    if is_plain_digits(digits) and len(digits) >= 9:
         if looks_like_citizen_id(digits) and not allow_citizen_id:
             return SearchPage(residents=[], page=page, has_next=False, kind="citizen_id")
         matches, kind = _number_matches(residents, digits)
@@ -262,7 +266,7 @@ def stuck_residents(commune: Commune, filters: JourneyFilters, *, days: int) -> 
     since = timezone.localdate() - timedelta(days=days)
     return (
         filtered_residents(commune, filters)
-        .filter(journey_rung__lt=TOP_RUNG)
+        .filter(journey_rung__lt=TOP_RUNG, anonymised_at__isnull=True)
         .filter(Q(journey_last_on__lt=since) | Q(journey_last_on__isnull=True))
         .select_related("household", "household__area")
         .order_by(F("journey_last_on").asc(nulls_first=True), "name_folded")

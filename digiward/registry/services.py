@@ -23,6 +23,7 @@ from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource
 from digiward.registry.models import (
     Household,
     HouseholdMove,
+    LegalBasis,
     Milestone,
     Relation,
     Resident,
@@ -110,6 +111,15 @@ class MilestoneAlreadyRecorded(DomainError):
     pass
 
 
+def refuse_anonymised(resident: Resident, *, field: str | None = None) -> None:
+    """Nothing new is recorded about someone whose details were erased on request: every
+    app that links a record to a resident asks here first."""
+    if resident.anonymised_at is not None:
+        raise DomainError(
+            _("This person was anonymised: nothing more is recorded about them."), field=field
+        )
+
+
 @transaction.atomic
 def milestone_record(
     *,
@@ -134,6 +144,7 @@ def milestone_record(
     if resident.birth_date and achieved_on < resident.birth_date:
         raise DomainError(_("This date is before the person was born."), field="achieved_on")
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    refuse_anonymised(locked)
     if Milestone.objects.filter(resident=locked, kind=kind).exists():
         return None
     milestone = Milestone.objects.create(
@@ -213,8 +224,11 @@ RESIDENT_AUDIT_FIELDS = (
     "chronic_illness",
     "disability",
     "limited_mobility",
+    "legal_basis",
     "consent_on",
+    "consent_purposes",
     "consent_scope",
+    "consent_withdrawn_on",
     "notes",
     "household_id",
     "status",
@@ -252,7 +266,10 @@ def resident_save(
     citizen_id: str | None = None,
     consent_given: bool = False,
 ) -> Resident:
-    """Create or change a resident. `citizen_id`: a new, already validated number; "" clears it."""
+    """Create or change a resident. `citizen_id`: a new, already validated number; "" clears it.
+
+    `consent_given`: the person agreed, on `resident.consent_on` (required: consent is
+    recorded with its date and whoever records it). Refused for an anonymised person."""
     access.require(Perm.EDIT_REGISTRY)
     if (
         resident.commune_id != access.commune.pk
@@ -261,7 +278,16 @@ def resident_save(
         raise DomainError(_("This person or household belongs to another commune."))
     creating = resident.pk is None
     previous = None if creating else Resident.objects.select_for_update().get(pk=resident.pk)
+    if previous is not None and previous.anonymised_at is not None:
+        raise DomainError(
+            _(
+                "This person's details were anonymised on %(day)s: the record can no longer "
+                "be changed."
+            )
+            % {"day": f"{timezone.localtime(previous.anonymised_at):%d/%m/%Y}"}
+        )
     before = {} if previous is None else snapshot(previous, RESIDENT_AUDIT_FIELDS)
+    _record_basis(access, resident, previous, consent_given=consent_given)
     if citizen_id is not None:
         if citizen_id:
             stored = protect_citizen_id(citizen_id)
@@ -274,9 +300,6 @@ def resident_save(
                 None,
                 "",
             )
-    if consent_given and resident.consent_on is None:
-        resident.consent_on = timezone.localdate()
-        resident.consent_by = access.user
     if previous is not None and previous.household_id != resident.household_id:
         HouseholdMove.objects.create(
             resident=resident,
@@ -306,6 +329,32 @@ def resident_save(
         )
     _follow_head(access, resident, previous)
     return resident
+
+
+def _record_basis(
+    access: Access, resident: Resident, previous: Resident | None, *, consent_given: bool
+) -> None:
+    """Who recorded the consent and the legal basis, and when: the acting user, for what
+    changed. Consent becomes the basis when no other is recorded."""
+    if consent_given and resident.consent_on is None:
+        raise DomainError(
+            _("Give the date the person agreed: consent is recorded with its date."),
+            field="consent_on",
+        )
+    if resident.consent_on is not None and (
+        previous is None or previous.consent_on != resident.consent_on
+    ):
+        resident.consent_by = access.user
+    if previous is not None and previous.legal_basis and not resident.legal_basis:
+        resident.legal_basis = previous.legal_basis  # a basis is changed, never removed
+    if not resident.legal_basis and resident.consent_on is not None:
+        resident.legal_basis = LegalBasis.CONSENT
+    if resident.legal_basis == LegalBasis.CONSENT and resident.consent_on is not None:
+        resident.legal_basis_on, resident.legal_basis_by = resident.consent_on, resident.consent_by
+    elif resident.legal_basis and (
+        previous is None or previous.legal_basis != resident.legal_basis
+    ):
+        resident.legal_basis_on, resident.legal_basis_by = timezone.localdate(), access.user
 
 
 def _follow_head(access: Access, resident: Resident, previous: Resident | None) -> None:

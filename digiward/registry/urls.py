@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digiward.registry.views import imports, journey, people
+from digiward.registry.views import imports, journey, people, privacy
 
 app_name = "registry"
 
@@ -22,6 +22,8 @@ urlpatterns = [
         people.milestone_remove,
         name="milestone_remove",
     ),
+    path("residents/<int:pk>/export/", privacy.resident_export, name="resident_export"),
+    path("residents/<int:pk>/anonymise/", privacy.resident_anonymise, name="resident_anonymise"),
     path("journey/", journey.journey, name="journey"),
     path("import/", imports.import_upload, name="import"),
     path("import/<uuid:job_id>/confirm/", imports.import_confirm, name="import_confirm"),

@@ -24,6 +24,9 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     full_name = models.CharField(_("full name"), max_length=150)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # Set when an administrator gives a temporary password: the person chooses their own
+    # before reaching any staff page (core.middleware.AccountSecurityMiddleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 

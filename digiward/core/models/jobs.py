@@ -52,6 +52,15 @@ class Job(CommuneOwned):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # What a run needs to be run again, and who may see it: the task's import path and
+    # the permission its starter needed (checked again on every view and download).
+    task_path = models.CharField(max_length=200, blank=True)
+    perm = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The lease of the worker running it: a process that dies (out of memory, killed,
+    # the server restarted) stops beating, and the job is then shown as failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)  # "host:pid"
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from digiward.core.text import fold
+from digiward.core.text import fold, is_plain_digits
 
 if TYPE_CHECKING:
     from digiward.core.access import Access
@@ -74,7 +74,7 @@ class Commune(models.Model):
     def normalize_code(raw: str | int) -> str | None:
         """'31135', ' 31135 ', 31135 and '4' → zero-padded 5-digit code; junk → None."""
         text = str(raw).strip()
-        if not text.isdigit() or len(text) > 5:
+        if not is_plain_digits(text) or len(text) > 5:
             return None
         return text.zfill(5)
 

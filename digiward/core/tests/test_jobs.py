@@ -8,6 +8,7 @@ from django_tasks import task
 
 from digiward.core.jobs import JobFailure, job_start, running_job
 from digiward.core.models import Job, JobStatus, Role
+from digiward.core.permissions import Perm
 from digiward.core.testing import assert_view_access, client_in, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,12 @@ def test_a_job_runs_after_commit_and_reports_progress(
     seen_progress.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = job_start(
-            acting_user=officer, commune=commune, kind="core.count", title="Đếm", task=counting_job
+            acting_user=officer,
+            commune=commune,
+            kind="core.count",
+            title="Đếm",
+            task=counting_job,
+            perm=Perm.VIEW_JOBS,
         )
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED  # nothing ran before the commit
@@ -65,7 +71,12 @@ def test_an_expected_failure_shows_its_message(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(
-            acting_user=officer, commune=commune, kind="core.refuse", title="X", task=refusing_job
+            acting_user=officer,
+            commune=commune,
+            kind="core.refuse",
+            title="X",
+            task=refusing_job,
+            perm=Perm.VIEW_JOBS,
         )
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
@@ -77,7 +88,12 @@ def test_an_unexpected_failure_is_recorded_and_not_hidden(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(
-            acting_user=officer, commune=commune, kind="core.crash", title="X", task=crashing_job
+            acting_user=officer,
+            commune=commune,
+            kind="core.crash",
+            title="X",
+            task=crashing_job,
+            perm=Perm.VIEW_JOBS,
         )
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
@@ -88,7 +104,12 @@ def test_an_unexpected_failure_is_recorded_and_not_hidden(
 def test_a_job_never_runs_twice(commune, officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(
-            acting_user=officer, commune=commune, kind="core.count", title="Đếm", task=counting_job
+            acting_user=officer,
+            commune=commune,
+            kind="core.count",
+            title="Đếm",
+            task=counting_job,
+            perm=Perm.VIEW_JOBS,
         )
     with pytest.raises(JobFailure), running_job(str(job.pk)):
         pass
@@ -100,6 +121,7 @@ def test_job_page_polls_until_finished(commune, officer):
         kind="core.count",
         title="Đếm",
         created_by=officer,
+        perm="view_jobs",
         status=JobStatus.RUNNING,
         progress_done=1,
         progress_total=4,
@@ -119,7 +141,9 @@ def test_job_page_polls_until_finished(commune, officer):
 
 def test_job_page_access(commune, other_commune):
     creator = user_with_role(Role.OFFICER, commune)
-    job = Job.objects.create(commune=commune, kind="core.count", title="Đếm", created_by=creator)
+    job = Job.objects.create(
+        commune=commune, kind="core.count", title="Đếm", created_by=creator, perm="view_jobs"
+    )
     url = reverse("core:job_detail", args=[job.pk])
     assert client_in(creator, commune).get(url).status_code == 200
     # Another officer of the same commune does not see someone else's job (it may hold personal data).

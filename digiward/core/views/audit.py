@@ -41,6 +41,7 @@ def audit_export(request: CommuneRequest) -> HttpResponse:
         kind="core.audit_export",
         title=_("Audit log export"),
         task=export_audit_log,
+        perm=Perm.EXPORT_AUDIT_LOG,
         params={"filters": filters},
     )
     return redirect("core:job_detail", job_id=job.pk)

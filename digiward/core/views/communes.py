@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import SESSION_KEY, access_for, accessible_communes
 from digiward.core.models import Commune, User
+from digiward.core.params import search_text
 from digiward.core.selectors import open_invitations_for
 from digiward.core.text import fold
 
@@ -40,7 +41,7 @@ def choose_commune(request: HttpRequest) -> HttpResponse:
         }
         status = 404
     communes = accessible_communes(user).order_by("province__code", "name")
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         communes = communes.filter(name_folded__contains=fold(query))
     page = Paginator(communes, 30).get_page(request.GET.get("page"))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from digiward.core import services
 from digiward.core.errors import DomainError
 from digiward.core.models import User
+from digiward.core.params import id_from
 from digiward.core.selectors import open_invitations_for
 
 
@@ -20,14 +21,14 @@ from digiward.core.selectors import open_invitations_for
 def my_invitations(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        raw_id = request.POST.get("invitation", "")
+        invitation_id = id_from(request.POST.get("invitation"))
         answer = request.POST.get("answer", "")
-        if not raw_id.isdigit() or answer not in ("accept", "decline"):
+        if invitation_id is None or answer not in ("accept", "decline"):
             messages.error(request, _("Choose an invitation and an answer."))
             return redirect("core:invitations")
         try:
             if answer == "accept":
-                membership = services.invitation_accept(user=user, invitation_id=int(raw_id))
+                membership = services.invitation_accept(user=user, invitation_id=invitation_id)
                 messages.success(
                     request,
                     _("You now work in %(commune)s as %(role)s.")
@@ -37,7 +38,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
                     },
                 )
             else:
-                services.invitation_decline(user=user, invitation_id=int(raw_id))
+                services.invitation_decline(user=user, invitation_id=invitation_id)
                 messages.success(request, _("Invitation declined."))
         except DomainError as error:
             messages.error(request, error.message)

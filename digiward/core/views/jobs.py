@@ -1,31 +1,29 @@
-"""Watching a background job, and downloading what it produced."""
+"""Watching a background job, downloading what it produced, running it again."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from digiward.core.access import Access, CommuneRequest, commune_required
+from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.audit import audit_record
+from digiward.core.errors import DomainError
+from digiward.core.jobs import job_run_again, jobs_mark_dead, jobs_visible_to
 from digiward.core.models import AuditAction, Job
 from digiward.core.permissions import Perm
 
 
-def jobs_visible_to(access: Access) -> QuerySet[Job]:
-    """A job may hold personal data: its creator and the commune administrators see it."""
-    jobs: QuerySet[Job] = Job.objects.for_access(access)
-    if not access.has(Perm.MANAGE_MEMBERS):
-        jobs = jobs.filter(created_by=access.user)
-    return jobs
-
-
 def _get_job(request: CommuneRequest, job_id: UUID) -> Job:
-    job = jobs_visible_to(request.access).filter(pk=job_id).first()
+    visible = jobs_visible_to(request.access).filter(pk=job_id)
+    jobs_mark_dead(visible)
+    job = visible.first()
     if job is None:
         raise Http404
     return job
@@ -33,7 +31,9 @@ def _get_job(request: CommuneRequest, job_id: UUID) -> Job:
 
 @commune_required(Perm.VIEW_JOBS)
 def job_list(request: CommuneRequest) -> HttpResponse:
-    jobs = jobs_visible_to(request.access).select_related("created_by")[:50]
+    visible = jobs_visible_to(request.access)
+    jobs_mark_dead(visible)
+    jobs = visible.select_related("created_by")[:50]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
 
@@ -42,6 +42,19 @@ def job_detail(request: CommuneRequest, job_id: UUID) -> HttpResponse:
     job = _get_job(request, job_id)
     template = "core/partials/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job, "result_template": _result_template(job)})
+
+
+@commune_required(Perm.VIEW_JOBS)
+@require_POST
+def job_rerun(request: CommuneRequest, job_id: UUID) -> HttpResponseBase:
+    job = _get_job(request, job_id)
+    try:
+        job_run_again(access=request.access, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The job is queued again."))
+    return redirect("core:job_detail", job_id=job.pk)
 
 
 def _result_template(job: Job) -> str | None:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digiward.core import services
+from digiward.core import mfa, services
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.errors import DomainError
 from digiward.core.forms import (
@@ -18,7 +18,7 @@ from digiward.core.forms import (
     RoleGrantForm,
     TemporaryPasswordForm,
 )
-from digiward.core.models import Membership, User
+from digiward.core.models import Invitation, Membership, User
 from digiward.core.permissions import Perm
 from digiward.core.selectors import commune_roles_of, members_of, recent_invitations_of
 
@@ -47,6 +47,9 @@ def member_list(request: CommuneRequest) -> HttpResponse:
 @commune_required(Perm.MANAGE_MEMBERS)
 @require_POST
 def invitation_withdraw(request: CommuneRequest, invitation_id: int) -> HttpResponse:
+    # Another commune's invitation does not exist here (404, as every scoped URL answers);
+    # one of this commune already answered gets the message instead.
+    get_object_or_404(Invitation, pk=invitation_id, commune=request.access.commune)
     try:
         services.invitation_withdraw(access=request.access, invitation_id=invitation_id)
     except DomainError as error:
@@ -126,6 +129,14 @@ def member_detail(request: CommuneRequest, user_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("The temporary password is set."))
                 return redirect("core:member_detail", user_id=member.pk)
+            if "reset_two_step" in request.POST:
+                mfa.mfa_reset_by_admin(
+                    access=request.access, user=member, reason=request.POST.get("reason", "")
+                )
+                messages.success(
+                    request, _("Two-step sign-in was reset: the person sets it up again.")
+                )
+                return redirect("core:member_detail", user_id=member.pk)
             if "activate" in request.POST or "deactivate" in request.POST:
                 services.member_set_active(
                     access=request.access, user=member, active="activate" in request.POST
@@ -142,6 +153,8 @@ def member_detail(request: CommuneRequest, user_id: int) -> HttpResponse:
             "memberships": commune_roles_of(member, request.access.commune),
             "grant_form": grant_form,
             "password_form": password_form,
+            "two_step": mfa.has_confirmed_totp(member),
+            "two_step_required": mfa.mfa_required(member),
         },
     )
 

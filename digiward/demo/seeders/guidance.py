@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from digiward.core.jobs import running_job
 from digiward.core.models import Commune, Job, User
+from digiward.core.permissions import Perm
 from digiward.guidance import rostering, services
 from digiward.guidance.models import (
     DEFAULT_TEMPLATES,
@@ -129,6 +130,7 @@ def _roster(commune: Commune, month: date, lead: User | None) -> Roster:
         title=f"Lịch trực {month:%m/%Y}",
         params={"roster_id": roster.pk, "time_limit": rostering.DEFAULT_TIME_LIMIT},
         created_by=lead,
+        perm=Perm.MANAGE_ROSTER.value,
     )
     roster.job = job
     roster.save(update_fields=["job"])

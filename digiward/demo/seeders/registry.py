@@ -25,7 +25,9 @@ from digiward.registry.journey import LADDER, MilestoneKind, MilestoneSource, Sm
 from digiward.registry.models import (
     Area,
     AreaKind,
+    ConsentPurpose,
     Household,
+    LegalBasis,
     PovertyStatus,
     Relation,
     Resident,
@@ -385,7 +387,13 @@ def seed_registry(
                 chronic_illness=person.chronic_illness,
                 disability=person.disability,
                 limited_mobility=person.limited_mobility,
+                # The demo ward's list came from the ward's official records (a public
+                # task), as a real import records it; the person also agreed to the
+                # digital journey and to be phoned.
+                legal_basis=LegalBasis.OFFICIAL_LIST,
+                legal_basis_on=today - timedelta(days=200),
                 consent_on=today - timedelta(days=200),
+                consent_purposes=[ConsentPurpose.JOURNEY.value, ConsentPurpose.CONTACT.value],
                 consent_scope="Quản lý chương trình chuyển đổi số của phường",
             )
             resident.name_folded = fold(person.full_name)

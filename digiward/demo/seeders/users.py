@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from digiward.core.models import Commune, Membership, Role, User
 
@@ -57,3 +59,32 @@ def seed_users(commune: Commune) -> list[DemoLogin]:
         else:
             Membership.objects.get_or_create(user=user, role=login.role, commune=commune)
     return list(DEMO_LOGINS)
+
+
+# Every demo account that needs two-step sign-in shares this published key: add it once
+# to any authenticator app, or print the current code with `digiward demo_code`. Never
+# on a real server: seed_demo refuses to run with DIGIWARD_ENV=production.
+DEMO_TOTP_KEY = "DIGIWARDDEMOKEYSDIGIWARDDEMOKEYS"
+
+
+def demo_totp_hex() -> str:
+    return base64.b32decode(DEMO_TOTP_KEY).hex()
+
+
+@transaction.atomic
+def seed_two_step(commune: Commune) -> int:
+    """Enrol every demo account whose role needs two-step sign-in, with the demo key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from digiward.core.mfa import TOTP_NAME, mfa_required
+
+    users = User.objects.filter(
+        Q(memberships__commune=commune) | Q(memberships__province=commune.province)
+    ).distinct()
+    enrolled = 0
+    for user in users:
+        if not mfa_required(user) or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            continue
+        TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=demo_totp_hex(), confirmed=True)
+        enrolled += 1
+    return enrolled

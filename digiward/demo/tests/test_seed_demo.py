@@ -92,3 +92,38 @@ def test_demo_ward_is_realistic(commune):
 def test_unknown_commune_is_a_clear_error(commune):
     with pytest.raises(CommandError, match="99999"):
         call_command("seed_demo", "--commune", "99999", stdout=StringIO())
+
+
+def test_seed_demo_refuses_to_run_in_production(commune, settings):
+    """Security test finding 6: the demo's published password must never open a real server."""
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", "--commune", "31135", "--households", "5", "--today", TODAY)
+    assert not Membership.objects.exists()
+    assert not Resident.objects.exists()
+
+
+def test_demo_accounts_that_need_two_step_sign_in_are_enrolled(commune):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("load_procedures", verbosity=0)
+    call_command(
+        "seed_demo",
+        "--commune",
+        "31135",
+        "--households",
+        "150",
+        "--today",
+        TODAY,
+        stdout=StringIO(),
+    )
+    enrolled = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)
+    )
+    assert {"quantri", "canbo", "tinh"} <= enrolled
+    assert "tinhnguyen" not in enrolled  # a volunteer sees no full citizen ID
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    device = TOTPDevice.objects.get(user__username="quantri")
+    assert f"{TOTP(device.bin_key).token():06d}" in out.getvalue()

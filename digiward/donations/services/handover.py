@@ -37,7 +37,7 @@ from digiward.donations.models import (
 from digiward.donations.services.campaigns import _locked_campaign
 from digiward.registry.journey import MilestoneKind, MilestoneSource, SmartphoneOwnership
 from digiward.registry.models import Household, Resident, ResidentStatus
-from digiward.registry.services import milestone_record
+from digiward.registry.services import milestone_record, refuse_anonymised
 
 # A volunteer passing by a couple of days before a check is due may record it.
 FOLLOW_UP_EARLY_DAYS = 2
@@ -82,6 +82,7 @@ def allocation_create(
     )
     if not items:
         raise DomainError(_("Choose at least one item."), field="items")
+    refuse_anonymised(recipient, field="recipient")
     commune_ids = set(current.communes.values_list("pk", flat=True)) | {current.commune_id}
     if recipient.commune_id not in commune_ids or household.commune_id not in commune_ids:
         raise DomainError(

@@ -51,6 +51,7 @@ def ranking_start(*, access: Access, campaign: Campaign) -> Job:
             kind="donations.rank",
             title=_("Ranking households for %(campaign)s") % {"campaign": locked.name},
             task=rank_campaign,
+            perm=Perm.MANAGE_CAMPAIGNS,
             params={"campaign_id": locked.pk},
         )
 

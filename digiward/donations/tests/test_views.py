@@ -439,3 +439,16 @@ def test_ceremony_minutes_list_every_recipient_of_the_day(running, officer, comm
     assert running.head(0).full_name in text and "Tổng cộng (1 hộ) 2.357.000" in text
     assert running.phones[0].imei in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+
+
+def test_opening_a_follow_up_is_audited(running, volunteer, commune):
+    """Security test finding 9: the page shows the recipient's name and phone."""
+    follow_up = running.handover.follow_ups.first()
+    before = AuditEvent.objects.filter(object_type="donations.followup").count()
+    response = client_in(volunteer, commune).get(
+        reverse("donations:follow_up_record", args=[follow_up.pk])
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(object_type="donations.followup").order_by("-pk").first()
+    assert AuditEvent.objects.filter(object_type="donations.followup").count() == before + 1
+    assert event.object_id == str(follow_up.pk) and event.action == AuditAction.VIEW

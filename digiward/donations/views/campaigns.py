@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.errors import DomainError
 from digiward.core.jobs import job_start
+from digiward.core.params import number_from
 from digiward.core.permissions import Perm
 from digiward.donations import services, wording, workflow
 from digiward.donations.forms import (
@@ -288,9 +289,9 @@ def priority_list(request: CommuneRequest, pk: int) -> HttpResponse:
         entries = entries.filter(status=EntryStatus.REMOVED)
     elif show != "all":
         entries = entries.exclude(status=EntryStatus.REMOVED)
-    group = request.GET.get("group", "")
-    if group.isdigit():
-        entries = entries.filter(group=int(group))
+    group = number_from(request.GET.get("group"), default=-1, high=10**6)
+    if group >= 0:
+        entries = entries.filter(group=group)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     phones = phones_available(campaign)
     # The line where the phones run out: after the n-th household still on the list.
@@ -343,6 +344,7 @@ def list_export(request: CommuneRequest, pk: int) -> HttpResponseBase:
         kind="donations.export_list",
         title=_("Priority list of %(campaign)s (Excel)") % {"campaign": campaign.name},
         task=export_list,
+        perm=Perm.MANAGE_CAMPAIGNS,
         params={"campaign_id": campaign.pk},
     )
     return redirect("core:job_detail", job_id=job.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_or_404
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
 from digiward.core.permissions import Perm
@@ -212,10 +211,7 @@ def handover_minutes(request: CommuneRequest, handover_pk: int) -> HttpResponse:
 @commune_required(Perm.VIEW_CAMPAIGNS)
 def ceremony_minutes(request: CommuneRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        raise Http404 from None
+    day = day_or_404(request.GET.get("date", ""))
     if not Handover.objects.filter(campaign=campaign, handed_on=day).exists():
         raise Http404
     content = pdf.ceremony_minutes_pdf(campaign, day)
@@ -288,6 +284,13 @@ def follow_up_record(request: CommuneRequest, follow_up_pk: int) -> HttpResponse
         else:
             messages.success(request, _("Follow-up recorded."))
             return redirect("donations:follow_up_list")
+    # The page shows the recipient's name and phone number: a view of personal data.
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=request.access.commune,
+        obj=follow_up,
+        object_repr=f"follow-up of {follow_up.handover.recipient}"[:200],
+    )
     return render(
         request,
         "donations/follow_up_form.html",

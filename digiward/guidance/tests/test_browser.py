@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import pytest
 from django.utils import timezone
 
-from digiward.core.browser import axe_violations, phone_page
+from digiward.core.browser import axe_violations, pass_second_step, phone_page
 from digiward.core.tests.factories import UserFactory
 from digiward.guidance.models import (
     AssignmentSource,
@@ -141,6 +141,7 @@ def sign_in(page, site: str, user, path: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    pass_second_step(page, user)
     page.wait_for_url(re.compile(re.escape(site + path) + "$"))
 
 

@@ -15,6 +15,7 @@ from digiward.core.access import CommuneRequest, commune_required, get_for_acces
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
+from digiward.core.params import id_from, search_text
 from digiward.core.permissions import Perm
 from digiward.guidance import desk, selectors
 from digiward.guidance.forms import SessionForm
@@ -48,9 +49,9 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
     """
     access = request.access
     ticket = None
-    raw_ticket = request.GET.get("ticket") or request.POST.get("ticket") or ""
-    if raw_ticket.isdigit():
-        ticket = QueueTicket.objects.for_access(access).filter(pk=int(raw_ticket)).first()
+    ticket_id = id_from(request.GET.get("ticket") or request.POST.get("ticket"))
+    if ticket_id is not None:
+        ticket = QueueTicket.objects.for_access(access).filter(pk=ticket_id).first()
     initial: dict[str, object] = {"outcome": Outcome.DONE, "minutes": 10, "channel": Channel.DESK}
     channel = request.GET.get("channel", "")
     if channel in Channel.values:
@@ -83,15 +84,15 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
                     )
                 messages.success(request, text)
                 return redirect("guidance:session_log")
-        picked = form.data.get("resident", "")
-        if picked.isdigit():
-            resident = Resident.objects.for_access(access).filter(pk=int(picked)).first()
+        picked = id_from(form.data.get("resident"))
+        if picked is not None:
+            resident = Resident.objects.for_access(access).filter(pk=picked).first()
     commune = access.commune
     procedures = shortlist(commune, limit=SHORTLIST_SIZE)
-    chosen_procedure = form.data.get("procedure", "") if form.is_bound else ""
+    chosen_procedure = id_from(form.data.get("procedure")) if form.is_bound else None
     extra = None
-    if chosen_procedure.isdigit() and int(chosen_procedure) not in {p.pk for p in procedures}:
-        hits = [p for p in procedures if p.pk == int(chosen_procedure)]
+    if chosen_procedure is not None and chosen_procedure not in {p.pk for p in procedures}:
+        hits = [p for p in procedures if p.pk == chosen_procedure]
         extra = hits[0] if hits else None
     today = timezone.localdate()
     mine_today = (
@@ -148,7 +149,7 @@ def _values(form: SessionForm, initial: dict[str, object]) -> dict[str, object]:
 @commune_required(Perm.LOG_HELP_SESSION)
 def session_residents(request: CommuneRequest) -> HttpResponse:
     """htmx: residents matching the search, as big radio rows, with their next step."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     found: list[Resident] = []
     next_steps: dict[int, object] = {}
     refused = ""
@@ -216,13 +217,13 @@ def session_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
         HelpSession.objects.select_related("procedure"), request.access, pk=pk
     )
     if request.method == "POST":
-        raw = request.POST.get("resident", "")
-        if not raw.isdigit():
+        resident_id = id_from(request.POST.get("resident"))
+        if resident_id is None:
             messages.error(request, _("Pick the person from the registry."))
         else:
             try:
                 reached = desk.help_session_link(
-                    access=request.access, session=session, resident_id=int(raw)
+                    access=request.access, session=session, resident_id=resident_id
                 )
             except DomainError as error:
                 messages.error(request, error.message)

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.dates import month_or_404
 from digiward.core.errors import DomainError
+from digiward.core.params import id_from
 from digiward.core.permissions import Perm
 from digiward.guidance import rostering, selectors, services
 from digiward.guidance.forms import MonthForm, SwapRequestForm
@@ -33,10 +35,7 @@ from digiward.planning.roster import SoftCode
 
 
 def _month_or_404(year: int, month: int) -> date:
-    try:
-        return date(year, month, 1)
-    except ValueError:
-        raise Http404 from None
+    return month_or_404(year, month)
 
 
 def _neighbours(month: date) -> tuple[date, date]:
@@ -215,10 +214,10 @@ def shift_detail(request: CommuneRequest, pk: int) -> HttpResponse:
 @require_POST
 def assignment_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
     shift = _shift(request, pk)
-    member_id = request.POST.get("member", "")
+    member_id = id_from(request.POST.get("member"))
     member = (
-        TeamMember.objects.for_access(request.access).filter(pk=int(member_id)).first()
-        if member_id.isdigit()
+        TeamMember.objects.for_access(request.access).filter(pk=member_id).first()
+        if member_id is not None
         else None
     )
     if member is None:
@@ -358,9 +357,9 @@ def _swap(request: CommuneRequest, pk: int) -> SwapRequest:
 def swap_accept(request: CommuneRequest, pk: int) -> HttpResponseBase:
     swap = _swap(request, pk)
     offered = None
-    raw = request.POST.get("offered", "")
-    if raw.isdigit():
-        offered = ShiftAssignment.objects.for_access(request.access).filter(pk=int(raw)).first()
+    offered_id = id_from(request.POST.get("offered"))
+    if offered_id is not None:
+        offered = ShiftAssignment.objects.for_access(request.access).filter(pk=offered_id).first()
     try:
         services.swap_accept(access=request.access, swap=swap, offered=offered)
     except DomainError as error:

@@ -153,6 +153,11 @@ class HomeSupportRequest(CommuneOwned):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
+    # When the personal fields were erased (the person anonymised, or the retention period
+    # of closed requests over): the request stays counted, nobody can be reached any more.
+    personal_data_erased_at = models.DateTimeField(
+        _("personal details erased at"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -170,7 +175,8 @@ class HomeSupportRequest(CommuneOwned):
         constraints = [
             models.CheckConstraint(
                 name="homecare_request_reachable",
-                condition=~models.Q(person_phone="", requester_phone=""),
+                condition=~models.Q(person_phone="", requester_phone="")
+                | Q(personal_data_erased_at__isnull=False),
                 violation_error_message=_("Give at least one phone number to reach someone."),
             ),
             models.CheckConstraint(

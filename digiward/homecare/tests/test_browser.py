@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from digiward.core.browser import phone_page
+from digiward.core.browser import pass_second_step, phone_page
 from digiward.homecare.models import (
     Authority,
     AuthorizationConfirmation,
@@ -88,6 +88,7 @@ def test_from_the_public_form_to_a_certified_authorization_at_home(site, officer
         page.fill("#id_username", officer.username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
+        pass_second_step(page, officer)
         page.goto(site + "/app/home-support/")
         page.click(f"a[href='/app/home-support/{request.pk}/']")
         assert page.locator("[data-eligibility]").get_attribute("data-eligibility") == "stated"
@@ -193,6 +194,7 @@ def test_the_main_screens_have_no_accessibility_violations(site, booked, officer
         page.fill("#id_username", officer.username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
+        pass_second_step(page, officer)
         for path in paths:
             page.goto(site + path)
             assert axe_violations(page) == [], path

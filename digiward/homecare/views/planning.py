@@ -6,17 +6,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from weasyprint import HTML
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_or_404
+from digiward.core.documents import render_pdf
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, User
 from digiward.core.permissions import Perm
@@ -28,14 +28,11 @@ from digiward.homecare.models import DayPlan, HomeVisit, OfficerRoute, VisitStat
 from digiward.homecare.planner import profiles_for, request_needs, settings_for
 from digiward.homecare.selectors import plan_overview
 from digiward.homecare.templatetags.homecare import map_links_for
-from digiward.procedures.cards import FONT_DIR, qr_data_uri
+from digiward.procedures.cards import qr_data_uri
 
 
 def parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
+    return day_or_404(value)
 
 
 def _plan_url(day: date) -> str:
@@ -157,12 +154,9 @@ def route_pdf(request: CommuneRequest, day: str, officer_id: int) -> HttpRespons
         stop["qr"] = qr_data_uri(stop["links"].osm) if stop["links"] else ""
     context |= {
         "commune": request.access.commune,
-        "font_regular": (FONT_DIR / "BeVietnamPro_400Regular.ttf").as_uri(),
-        "font_bold": (FONT_DIR / "BeVietnamPro_700Bold.ttf").as_uri(),
         "printed_at": timezone.localtime(),
     }
-    html = render_to_string("homecare/route_pdf.html", context, request=request)
-    pdf = HTML(string=html).write_pdf()
+    pdf = render_pdf("homecare/route_pdf.html", context, request=request)
     audit_record(
         action=AuditAction.EXPORT,
         commune=request.access.commune,

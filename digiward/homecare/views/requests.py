@@ -17,6 +17,7 @@ from digiward.core.access import CommuneRequest, commune_required, get_for_acces
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
+from digiward.core.params import id_from, search_text
 from digiward.core.permissions import Perm
 from digiward.core.selectors import calendar_for
 from digiward.homecare import scheduling, services
@@ -65,7 +66,7 @@ def get_request(request: CommuneRequest, pk: int) -> HomeSupportRequest:
 @commune_required(Perm.VIEW_HOME_SUPPORT)
 def request_list(request: CommuneRequest) -> HttpResponse:
     status = request.GET.get("status") or None
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q"))
     due = request.GET.get("due", "")
     requests = inbox(request.access, status, query=query, due=due).prefetch_related(
         "extra_procedures"
@@ -274,11 +275,12 @@ def request_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
     home_request = get_request(request, pk)
     if request.method == "POST":
         resident = None
-        if request.POST.get("resident", "").isdigit():
+        picked = id_from(request.POST.get("resident"))
+        if picked is not None:
             resident = get_for_access(
                 Resident.objects.select_related("household"),
                 request.access,
-                pk=int(request.POST["resident"]),
+                pk=picked,
             )
         try:
             services.request_link_resident(
@@ -294,7 +296,7 @@ def request_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
                 else _("No longer linked to the registry."),
             )
         return redirect("homecare:request_detail", pk=home_request.pk)
-    query = request.GET.get("q", "").strip()[:100] or home_request.person_name
+    query = search_text(request.GET.get("q")) or home_request.person_name
     results, refused = None, ""
     try:
         results = resident_search_for(

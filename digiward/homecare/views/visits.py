@@ -19,6 +19,7 @@ from digiward.core.access import Access, CommuneRequest, commune_required, get_f
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
+from digiward.core.params import number_from
 from digiward.core.permissions import Perm
 from digiward.homecare import recording
 from digiward.homecare.checklists import MILESTONE_BY_SLUG, merged
@@ -294,8 +295,8 @@ def _suffix(photo: VisitPhoto) -> str:
 @commune_required(Perm.VIEW_HOME_SUPPORT)
 def authorization_list(request: CommuneRequest) -> HttpResponse:
     """The commune's register of authorizations certified at home, by year."""
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    this_year = timezone.localdate().year
+    year = number_from(request.GET.get("year"), default=this_year, low=2000, high=this_year + 1)
     records = (
         AuthorizationConfirmation.objects.for_access(request.access)
         .filter(register_year=year)

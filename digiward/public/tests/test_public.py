@@ -107,15 +107,19 @@ def test_the_search_page_frame_is_exactly_the_page_the_template_renders(
     """The search page is filled into a frame rendered once per worker: for any question,
     escaped or not, with or without results, it must equal a full render."""
     views._FRAMES.clear()
+    # Whatever else the address carries, the page (cached for everyone asking the same
+    # question) is the page of the question alone.
     request = rf.get(reverse("public:search"), {"q": question, "lang": "x y"})
     request.session = {}
+    canonical = rf.get(reverse("public:search"), {"q": question} if question else {})
+    canonical.session = {}
     with translation.override(language):
         hits = search_procedures(question, commune=views.public_commune()) if question else []
         items = views._result_items(hits)
         expected = render_to_string(
             "public/search.html",
             {"query": question, "results": items, "commune": views.public_commune()},
-            request=request,
+            request=canonical,
         )
         views.search_page(request, "khai sinh", items)  # the frame is built by another question
         assert views.search_page(request, question, items) == expected
@@ -261,3 +265,37 @@ def test_language_switch_refuses_foreign_redirects(client):
     )
     assert response["Location"] == "/"
     assert client.get(reverse("public:set_language", args=["fr"])).status_code == 404
+
+
+def test_status_lookup_counts_one_code_however_it_is_typed(client):
+    """Security test finding 9: "U89B-FUPS" and "u 89bfups" were fresh counters."""
+    client.post(reverse("public:help_at_home"), form_data())
+    code = HomeSupportRequest.objects.get().tracking_code
+    RateCounter.objects.all().delete()
+    spellings = [code, code.lower(), f"{code[:4]}-{code[4:]}", f" {code[:4]} {code[4:]} "]
+    for n, spelled in enumerate([*spellings, code]):
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(
+            reverse("public:status"), {"code": spelled, "phone_last4": "0000"}
+        )
+    blocked = Client(REMOTE_ADDR="203.0.113.50").post(
+        reverse("public:status"), {"code": code.lower(), "phone_last4": "5678"}
+    )
+    assert blocked.status_code == 429
+
+
+def test_a_citizen_checking_the_right_code_is_never_slowed_down(client):
+    client.post(reverse("public:help_at_home"), form_data())
+    code = HomeSupportRequest.objects.get().tracking_code
+    RateCounter.objects.all().delete()
+    for _ in range(15):
+        response = client.post(reverse("public:status"), {"code": code, "phone_last4": "5678"})
+        assert response.status_code == 200
+    assert "Phường đã nhận yêu cầu" in response.content.decode()
+
+
+def test_the_cached_search_page_never_holds_another_askers_address(client):
+    first = client.get(reverse("public:search"), {"q": "khai sinh", "ref": "0912345678"})
+    assert "0912345678" not in first.content.decode()
+    second = Client().get(reverse("public:search"), {"q": "khai sinh"})
+    assert "0912345678" not in second.content.decode()
+    assert "ref" not in second.content.decode().split("set-language")[-1][:300]

@@ -32,6 +32,7 @@ from digiward.registry.models import (
     Area,
     Household,
     HouseholdMove,
+    LegalBasis,
     PovertyStatus,
     Relation,
     Resident,
@@ -203,9 +204,15 @@ def _write_households(
     return ids
 
 
-def _new_resident(person: PersonPlan, commune: Commune, household_id: int) -> dict[str, Any]:
+def _new_resident(
+    person: PersonPlan,
+    commune: Commune,
+    household_id: int,
+    basis: dict[str, Any],
+) -> dict[str, Any]:
     row = person.row
     values: dict[str, Any] = {
+        **basis,
         "commune_id": commune.pk,
         "household_id": household_id,
         "relation_to_head": row.relation or Relation.OTHER,
@@ -236,8 +243,17 @@ def _write_residents(
 ) -> dict[int, int]:
     """Create and update residents; returns {spreadsheet row: resident id}."""
     by_row: dict[int, int] = {}
+    # The ward's official list is the legal basis of what an import writes (a public task,
+    # Decree 13/2023/NĐ-CP Art. 17), never the person's consent.
+    basis = {
+        "legal_basis": LegalBasis.OFFICIAL_LIST,
+        "legal_basis_on": today,
+        "legal_basis_by_id": acting_user.pk if acting_user is not None else None,
+    }
     new_people = [p for p in plan.people if p.existing is None]
-    new = [_new_resident(p, commune, household_ids[p.row.household_code]) for p in new_people]
+    new = [
+        _new_resident(p, commune, household_ids[p.row.household_code], basis) for p in new_people
+    ]
     by_row.update(
         {p.row.row: pk for p, pk in zip(new_people, fast_insert(Resident, new), strict=True)}
     )
@@ -289,6 +305,10 @@ def _write_residents(
             objects, sorted(fields_touched | {"updated_at"}), batch_size=1000
         )
     HouseholdMove.objects.bulk_create(moves, batch_size=1000)
+    # People already known who are on the list: the list is their basis if none was recorded.
+    listed = [p.existing.id for p in plan.people if p.existing is not None]
+    for batch in chunked(listed):
+        Resident.objects.filter(pk__in=batch, legal_basis="").update(**basis)
     return by_row
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
-from digiward.core.text import fold, normalize_spaces
+from digiward.core.text import fold, normalize_spaces, strip_controls
 from digiward.registry.models import PovertyStatus, Relation, Sex
 
 # What python-calamine, openpyxl or the csv module hand over for one cell.
@@ -31,7 +31,9 @@ def is_blank(value: CellValue) -> bool:
 
 
 def text(value: CellValue) -> str:
-    """A cell as text: numbers without a trailing .0, spaces normalised."""
+    """A cell as text: numbers without a trailing .0, spaces normalised, and no control
+    character or direction override (a spreadsheet can hold them: "_x0000_" is a NUL,
+    which PostgreSQL refuses, and U+202E turns a name around on screen)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -40,7 +42,7 @@ def text(value: CellValue) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return normalize_spaces(str(value))
+    return normalize_spaces(strip_controls(str(value)))
 
 
 # ---- Dates ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from digiward.core.text import fold
+from digiward.core.text import fold, is_plain_digits
 from digiward.registry.imports.cells import CellValue, text
 
 
@@ -339,7 +339,7 @@ def is_column_numbers(row: Sequence[CellValue]) -> bool:
     values = [text(cell).strip("()") for cell in row if not _blank(cell)]
     return (
         len(values) >= 3
-        and all(v.isdigit() for v in values)
+        and all(is_plain_digits(v) for v in values)
         and [int(v) for v in values] == sorted(int(v) for v in values)
         and int(values[0]) <= 1
     )

@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from digiward.core.phones import PhoneError, parse_phone
-from digiward.core.text import fold
+from digiward.core.text import fold, is_plain_digits
 from digiward.registry.citizen_ids import CitizenIdError, consistency_warnings, parse_citizen_id
 from digiward.registry.imports import cells
 from digiward.registry.imports.cells import CellError, CellValue
@@ -159,7 +159,7 @@ def _identifies_someone(row: Sequence[CellValue], columns: dict[Field, Column]) 
         column = columns.get(field_)
         if column is not None and column.index < len(row) and not cells.is_blank(row[column.index]):
             value = cells.text(row[column.index]).strip("()")
-            if not value.isdigit() or len(value) > 2:
+            if not is_plain_digits(value) or len(value) > 2:
                 return True
     return False
 
@@ -312,7 +312,7 @@ class _RowReader:
                 self.fail(Field.POVERTY, str(error))
         if self.has(Field.POVERTY_YEAR):
             year_text = cells.text(self.cell(Field.POVERTY_YEAR))
-            if year_text.isdigit() and 2000 <= int(year_text) <= self.today.year + 1:
+            if is_plain_digits(year_text) and 2000 <= int(year_text) <= self.today.year + 1:
                 values.poverty_year = int(year_text)
             else:
                 self.fail(Field.POVERTY_YEAR, _("The year certified must be a year such as 2025."))
@@ -328,7 +328,9 @@ class _RowReader:
             area_text = cells.text(self.cell(Field.AREA))
             # "3" in a "Khu vực" column means Khu vực 3.
             header = self.columns[Field.AREA].header
-            values.area = (f"{header} {area_text}" if area_text.isdigit() else area_text)[:100]
+            values.area = (f"{header} {area_text}" if is_plain_digits(area_text) else area_text)[
+                :100
+            ]
         if Field.DISADVANTAGED in self.columns:
             try:
                 values.particularly_disadvantaged = cells.parse_flag(self.cell(Field.DISADVANTAGED))

@@ -152,3 +152,10 @@ def test_names_in_capitals_become_readable_and_digits_are_refused():
 def test_household_codes_from_number_cells_lose_the_dot_zero():
     assert parse_code(123.0) == "123"
     assert parse_code(" NK 001 ") == "NK001"
+
+
+def test_a_cell_loses_control_characters_and_direction_overrides():
+    """A spreadsheet cell "Lê_x0000_V&#8238;n A" reaches us as "Lê\\x00V\\u202en A"."""
+    from digiward.registry.imports.cells import text
+
+    assert text("Lê\x00V\u202en A") == "LêVn A"

@@ -47,6 +47,24 @@ def test_recording_milestones_moves_the_resident_up_and_keeps_the_first_date(com
     assert (resident.journey_rung, resident.journey_last_on) == (4, day)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_milestone_is_recorded_outside_any_transaction(commune, officer):
+    """Callers outside a request (commands, browser tests, tasks) hold no transaction:
+    the service opens its own for the row lock (PostgreSQL refuses SELECT ... FOR UPDATE
+    outside one; an edit once dropped the decorator and only the browser test saw it)."""
+    resident = ResidentFactory(commune=commune)
+    recorded = milestone_record(
+        acting_user=officer,
+        resident=resident,
+        kind="has_smartphone",
+        achieved_on=timezone.localdate(),
+        source="officer",
+    )
+    assert recorded is not None
+    resident.refresh_from_db()
+    assert resident.journey_rung == 1
+
+
 def test_bad_milestones_are_refused(commune, officer):
     resident = ResidentFactory(commune=commune, birth_date=date(2000, 1, 1))
     with pytest.raises(DomainError):

@@ -223,6 +223,8 @@ def test_resident_form_creates_with_consent_and_warns_on_mismatch(commune, offic
             "relation_to_head": "child",
             "status": "active",
             "consent": "on",
+            "consent_on": timezone.localdate().isoformat(),
+            "consent_purposes": ["journey"],
             "consent_scope": "Chương trình chuyển đổi số",
         },
         follow=True,

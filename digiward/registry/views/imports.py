@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required
-from digiward.core.jobs import job_start
-from digiward.core.models import Job, JobStatus
+from digiward.core.jobs import job_start, jobs_visible_to
+from digiward.core.models import JobStatus
 from digiward.core.permissions import Perm
 from digiward.registry.forms import ImportForm
 from digiward.registry.tasks import export_registry, import_residents, preview_import
@@ -40,12 +40,11 @@ def import_upload(request: CommuneRequest) -> HttpResponseBase:
             kind=PREVIEW_KIND,
             title=_("Check of %(name)s") % {"name": upload.name},
             task=preview_import,
+            perm=Perm.IMPORT_REGISTRY,
             params={"path": stored, "name": upload.name},
         )
         return redirect("core:job_detail", job_id=job.pk)
-    recent = Job.objects.for_access(request.access).filter(kind__in=[PREVIEW_KIND, IMPORT_KIND])[
-        :10
-    ]
+    recent = jobs_visible_to(request.access).filter(kind__in=[PREVIEW_KIND, IMPORT_KIND])[:10]
     return render(request, "registry/import.html", {"form": form, "recent": recent})
 
 
@@ -53,7 +52,8 @@ def import_upload(request: CommuneRequest) -> HttpResponseBase:
 @require_POST
 def import_confirm(request: CommuneRequest, job_id: UUID) -> HttpResponseBase:
     """Import the file a finished preview checked, all-or-nothing or skipping bad rows."""
-    preview = Job.objects.for_access(request.access).filter(pk=job_id, kind=PREVIEW_KIND).first()
+    # The preview must be one the officer may see: his own, or any for an administrator.
+    preview = jobs_visible_to(request.access).filter(pk=job_id, kind=PREVIEW_KIND).first()
     if preview is None or preview.status != JobStatus.SUCCEEDED:
         raise Http404
     skip_invalid = request.POST.get("mode") == "skip_invalid"
@@ -63,6 +63,7 @@ def import_confirm(request: CommuneRequest, job_id: UUID) -> HttpResponseBase:
         kind=IMPORT_KIND,
         title=_("Import of %(name)s") % {"name": preview.params["name"]},
         task=import_residents,
+        perm=Perm.IMPORT_REGISTRY,
         params={**preview.params, "skip_invalid": skip_invalid, "preview": str(preview.pk)},
     )
     return redirect("core:job_detail", job_id=job.pk)
@@ -79,6 +80,7 @@ def export(request: CommuneRequest) -> HttpResponseBase:
         kind="registry.export",
         title=_("Registry export"),
         task=export_registry,
+        perm=Perm.EXPORT_REGISTRY,
         params={"filters": filters},
     )
     return redirect("core:job_detail", job_id=job.pk)

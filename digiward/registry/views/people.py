@@ -16,12 +16,15 @@ from digiward.core.access import CommuneRequest, commune_required, get_for_acces
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
+from digiward.core.params import id_from, number_from, search_text
 from digiward.core.permissions import Perm
 from digiward.core.text import fold
 from digiward.registry import services
 from digiward.registry.forms import HouseholdForm, MilestoneForm, ResidentForm, ResidentStatusForm
 from digiward.registry.journey import LADDER, NEXT_STEP_HINTS, RUNG, next_step
 from digiward.registry.models import Area, Household, Milestone, PovertyStatus, Resident
+from digiward.registry.privacy.consent import data_use
+from digiward.registry.privacy.services import PRIVACY_PERM
 from digiward.registry.search import SearchRefused, resident_search_for
 from digiward.registry.selectors import poverty_standard_for
 
@@ -38,12 +41,8 @@ def _audit_list(request: CommuneRequest, object_type: str, description: str) -> 
 @commune_required(Perm.VIEW_REGISTRY)
 def registry_home(request: CommuneRequest) -> HttpResponse:
     """Find a person: one box for a name, a citizen ID, a phone number or a household code."""
-    query = request.GET.get("q", "").strip()
-    page = (
-        max(1, int(request.GET.get("page", "1") or 1))
-        if request.GET.get("page", "1").isdigit()
-        else 1
-    )
+    query = search_text(request.GET.get("q"))
+    page = number_from(request.GET.get("page"), default=1, low=1)
     results, refused = None, ""
     if query:
         try:
@@ -64,13 +63,13 @@ def household_list(request: CommuneRequest) -> HttpResponse:
         .select_related("area", "head")
         .annotate(members=Count("residents", filter=Q(residents__status="active")))
     )
-    area_id = request.GET.get("area", "")
-    if area_id.isdigit():
-        households = households.filter(area_id=int(area_id))
+    area_id = id_from(request.GET.get("area"))
+    if area_id is not None:
+        households = households.filter(area_id=area_id)
     poverty = request.GET.get("poverty", "")
     if poverty in PovertyStatus.values:
         households = households.filter(poverty_status=poverty)
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         households = households.filter(
             Q(code__icontains=query)
@@ -126,7 +125,9 @@ def household_edit(request: CommuneRequest, pk: int | None = None) -> HttpRespon
 
 def _resident(request: CommuneRequest, pk: int) -> Resident:
     resident: Resident = get_for_access(
-        Resident.objects.select_related("household", "household__area", "consent_by"),
+        Resident.objects.select_related(
+            "household", "household__area", "consent_by", "legal_basis_by"
+        ),
         request.access,
         pk=pk,
     )
@@ -149,6 +150,8 @@ def _journey_context(resident: Resident) -> dict[str, object]:
         "next_step": step,
         "next_hint": NEXT_STEP_HINTS.get(step.value) if step else None,
         "milestone_form": form,
+        "data_use": data_use(resident),
+        "privacy_perm": PRIVACY_PERM,
     }
 
 
@@ -167,13 +170,15 @@ def resident_detail(request: CommuneRequest, pk: int) -> HttpResponse:
 def resident_edit(request: CommuneRequest, pk: int | None = None) -> HttpResponseBase:
     commune = request.access.commune
     resident = _resident(request, pk) if pk else None
-    initial = {}
-    if resident is None and request.GET.get("household", "").isdigit():
-        household = (
-            Household.objects.for_access(request.access)
-            .filter(pk=int(request.GET["household"]))
-            .first()
+    if resident is not None and resident.is_anonymised:
+        messages.error(
+            request, _("This person was anonymised: the record can no longer be changed.")
         )
+        return redirect("registry:resident_detail", pk=resident.pk)
+    initial = {}
+    household_id = id_from(request.GET.get("household"))
+    if resident is None and household_id is not None:
+        household = Household.objects.for_access(request.access).filter(pk=household_id).first()
         if household is not None:
             initial["household"] = household.code
     form = ResidentForm(request.POST or None, instance=resident, initial=initial, commune=commune)
@@ -201,12 +206,9 @@ def resident_validate(request: CommuneRequest) -> HttpResponse:
     """htmx: check one field as the user leaves it, and show the error (or warning) in place."""
     name = request.POST.get("_field")
     resident = None
-    if request.POST.get("resident_id", "").isdigit():
-        resident = (
-            Resident.objects.for_access(request.access)
-            .filter(pk=int(request.POST["resident_id"]))
-            .first()
-        )
+    resident_id = id_from(request.POST.get("resident_id"))
+    if resident_id is not None:
+        resident = Resident.objects.for_access(request.access).filter(pk=resident_id).first()
     form = ResidentForm(request.POST, instance=resident, commune=request.access.commune)
     form.is_valid()
     if not name or name not in form.fields:
@@ -295,8 +297,12 @@ def resident_status(request: CommuneRequest, pk: int) -> HttpResponseBase:
     form = ResidentStatusForm(request.POST)
     if form.is_valid():
         resident.status = form.cleaned_data["status"]
-        services.resident_save(access=request.access, resident=resident)
-        messages.success(
-            request, _("Status saved: %(status)s.") % {"status": resident.get_status_display()}
-        )
+        try:
+            services.resident_save(access=request.access, resident=resident)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Status saved: %(status)s.") % {"status": resident.get_status_display()}
+            )
     return redirect(reverse("registry:resident_detail", args=[resident.pk]))

@@ -5,10 +5,16 @@
   corrupt the file) and much faster than FULL.
 - busy timeout (the `timeout` option): writers wait for each other instead of failing.
 - foreign_keys=ON: Django sets it; repeated here because it is the point.
+- the database file and its WAL/shared-memory companions are readable by their owner
+  only (0600): they hold the registry, and a shared server's other accounts must not
+  copy it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from django.db.backends.sqlite3 import base, operations
@@ -52,4 +58,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             conn.execute("PRAGMA journal_mode = WAL")
         for pragma in PRAGMAS:
             conn.execute(pragma)
+        if not self.is_in_memory_db():
+            owner_only(Path(str(self.settings_dict["NAME"])))
         return conn
+
+
+def owner_only(database: Path) -> None:
+    """chmod 0600 the database and the files SQLite keeps beside it."""
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)

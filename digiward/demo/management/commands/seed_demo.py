@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,12 @@ from digiward.demo.seeders.donations import seed_donations
 from digiward.demo.seeders.guidance import seed_guidance
 from digiward.demo.seeders.homecare import seed_homecare
 from digiward.demo.seeders.registry import seed_registry
-from digiward.demo.seeders.users import DEMO_PASSWORD, seed_users
+from digiward.demo.seeders.users import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_KEY,
+    seed_two_step,
+    seed_users,
+)
 
 NINH_KIEU = "31135"
 
@@ -36,6 +42,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo's sign-ins have a password printed in the README: on a real
+            # server they would be open doors into a ward's registry.
+            raise CommandError(
+                _(
+                    "seed_demo makes demo accounts whose password is published; it never runs "
+                    "with DIGIWARD_ENV=production. Create real accounts with grant_role."
+                )
+            )
         code = Commune.normalize_code(options["commune"])
         commune = (
             Commune.objects.select_related("province").filter(code=code).first() if code else None
@@ -60,6 +75,7 @@ class Command(BaseCommand):
                 seed_homecare(commune=commune, today=today),
                 seed_donations(commune=commune, today=today),
             ]
+            seed_two_step(commune)
         self.stdout.write(
             _("%(commune)s: %(h)s households, %(r)s residents and %(m)s milestones created.")
             % {
@@ -76,3 +92,11 @@ class Command(BaseCommand):
         )
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role.label} · {login.full_name}")
+        self.stdout.write(
+            _(
+                "Administrators, officers and the province viewer also type a code (two-step "
+                "sign-in): add the key %(key)s to an authenticator app, or run "
+                "`digiward demo_code`."
+            )
+            % {"key": DEMO_TOTP_KEY}
+        )

@@ -1,0 +1,42 @@
+"""Dates that come from outside (an address, a form): only those a programme can plan.
+
+Python's dates run from year 1 to 9999, and the day after 9999-12-31 or the Monday
+before 0001-01-01 is an OverflowError: a day plan at 9999-12-31 or a roster for year
+9999 was a 500. DigiWard plans, records and reports within PLAUSIBLE_FIRST ..
+PLAUSIBLE_LAST; anything else is "no such page" (or a form error), never a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+
+PLAUSIBLE_FIRST = date(1900, 1, 1)  # the oldest birth dates in a registry
+PLAUSIBLE_LAST = date(2100, 12, 31)
+
+
+def is_plausible(day: date) -> bool:
+    return PLAUSIBLE_FIRST <= day <= PLAUSIBLE_LAST
+
+
+def day_or_404(text: str) -> date:
+    """A YYYY-MM-DD date from a URL, or 404."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+    if not is_plausible(day):
+        raise Http404
+    return day
+
+
+def month_or_404(year: int, month: int) -> date:
+    """The first day of a month named in a URL, or 404."""
+    try:
+        first = date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    if not is_plausible(first):
+        raise Http404
+    return first
