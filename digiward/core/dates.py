@@ -8,9 +8,10 @@ PLAUSIBLE_LAST; anything else is "no such page" (or a form error), never a crash
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import Http404
+from django.utils.formats import date_format
 
 PLAUSIBLE_FIRST = date(1900, 1, 1)  # the oldest birth dates in a registry
 PLAUSIBLE_LAST = date(2100, 12, 31)
@@ -40,3 +41,10 @@ def month_or_404(year: int, month: int) -> date:
     if not is_plausible(first):
         raise Http404
     return first
+
+
+def day_text(day: date | datetime) -> str:
+    """A date as every DigiWard page, export and audit line writes it: 05/02/2026, in
+    both languages (config/formats). The one place that says so, instead of "%d/%m/%Y"
+    written by hand."""
+    return date_format(day, "SHORT_DATE_FORMAT")

@@ -17,3 +17,13 @@ def test_a_commune_name_before_the_date_and_inside_a_sentence():
     assert in_sentence("Xã Thới Lai") == "xã Thới Lai"
     assert in_sentence("Đặc khu Côn Đảo") == "đặc khu Côn Đảo"
     assert in_sentence("Ninh Kiều") == "Ninh Kiều"
+
+
+def test_a_date_is_written_day_first_in_both_languages():
+    from django.utils import translation
+
+    from digiward.core.dates import day_text
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert day_text(date(2026, 2, 5)) == "05/02/2026"
