@@ -43,6 +43,14 @@ def _default_language():
 
 
 @pytest.fixture
+def vietnamese():
+    """For tests that read a page or a refusal as a ward officer does, in an app whose
+    other tests read English msgids: the real catalogue (locale/vi is the source)."""
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture
 def province(db) -> Province:
     return ProvinceFactory(code="92", name="Thành phố Cần Thơ")
 

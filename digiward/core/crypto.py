@@ -39,9 +39,3 @@ def decrypt(token: str) -> str:
 
 def keyed_hash(value: str) -> str:
     return hmac.new(_hash_key(), value.encode(), hashlib.sha256).hexdigest()
-
-
-def reset_caches() -> None:
-    """For tests that change the keys."""
-    _fernet.cache_clear()
-    _hash_key.cache_clear()

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from digiward.core.access import Access
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
+from digiward.core.jobs import job_start
 from digiward.core.models import (
     AuditAction,
     Commune,
     Invitation,
     InvitationStatus,
+    Job,
     Membership,
     Province,
     Role,
@@ -31,6 +33,7 @@ from digiward.core.outbox import notification_queue
 from digiward.core.passwords import refuse_place_names
 from digiward.core.permissions import Perm
 from digiward.core.selectors import commune_admin_count
+from digiward.core.tasks import export_audit_log
 
 COMMUNE_ROLES = (Role.COMMUNE_ADMIN, Role.OFFICER, Role.VOLUNTEER, Role.SPONSOR_VIEWER)
 INVITATION_VALID_FOR = timedelta(days=14)
@@ -321,4 +324,21 @@ def invitation_withdraw(*, access: Access, invitation_id: int) -> None:
         commune=access.commune,
         obj=invitation,
         object_repr=f"invitation “{invitation.username}” withdrawn",
+    )
+
+
+AUDIT_EXPORT_FILTERS = frozenset({"actor", "action", "object_type", "date_from", "date_to", "q"})
+
+
+def audit_export_start(*, access: Access, filters: dict[str, str]) -> Job:
+    """Export the audit log (the filtered part of it) to Excel in the background."""
+    access.require(Perm.EXPORT_AUDIT_LOG)
+    return job_start(
+        acting_user=access.user,
+        commune=access.commune,
+        kind="core.audit_export",
+        title=_("Audit log export"),
+        task=export_audit_log,
+        perm=Perm.EXPORT_AUDIT_LOG,
+        params={"filters": {k: v for k, v in filters.items() if k in AUDIT_EXPORT_FILTERS and v}},
     )

@@ -43,12 +43,17 @@ class Place(models.TextChoices):
     HOME = "home", _("At home (home support)")
 
 
+def _visible_in(commune: Commune | None, through: str = "") -> Q:
+    """The one rule of the catalog: the national procedures (no commune) and, for a
+    commune, its own; `through` reaches the procedure from a guide or a picture."""
+    national = Q(**{f"{through}commune__isnull": True})
+    return national if commune is None else national | Q(**{f"{through}commune": commune})
+
+
 class ProcedureQuerySet(models.QuerySet["Procedure"]):
     def visible_in(self, commune: Commune | None) -> ProcedureQuerySet:
         """National procedures, plus the commune's own ones."""
-        if commune is None:
-            return self.filter(commune__isnull=True)
-        return self.filter(Q(commune__isnull=True) | Q(commune=commune))
+        return self.filter(_visible_in(commune))
 
     def published(self) -> ProcedureQuerySet:
         return self.filter(is_published=True)
@@ -130,6 +135,10 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_visible_in(self, commune: Commune | None) -> bool:
+        """The same rule as `Procedure.objects.visible_in`, for a procedure at hand."""
+        return self.commune_id is None or (commune is not None and self.commune_id == commune.pk)
+
     def localized(self, name: str) -> Any:
         """The English variant of a field when the page is in English and it exists."""
         if (get_language() or "vi").startswith("en"):
@@ -196,6 +205,17 @@ class CommuneProcedureNote(models.Model):
         return f"{self.procedure} · {self.commune}"
 
 
+class GuideQuerySet(models.QuerySet["Guide"]):
+    def visible_in(self, commune: Commune | None) -> GuideQuerySet:
+        """Guides of the procedures `commune` sees (`ProcedureQuerySet.visible_in`)."""
+        return self.filter(_visible_in(commune, "procedure__"))
+
+
+class GuideImageQuerySet(models.QuerySet["GuideImage"]):
+    def visible_in(self, commune: Commune | None) -> GuideImageQuerySet:
+        return self.filter(_visible_in(commune, "guide__procedure__"))
+
+
 class Guide(models.Model):
     """A step-by-step guide to a procedure. Its content lives in versions: editing a
     guide adds a version and keeps the old ones."""
@@ -205,6 +225,8 @@ class Guide(models.Model):
     current = models.ForeignKey(
         "GuideVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = GuideQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -288,6 +310,8 @@ class GuideImage(models.Model):
     image = models.ImageField(upload_to="guides/")
     alt = models.CharField(_("what the picture shows"), max_length=200)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GuideImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("guide picture")

@@ -127,26 +127,15 @@ def shortlist(commune: Commune | None, *, limit: int = 8) -> list[Procedure]:
 
 
 def guide_with_procedure(slug: str, commune: Commune | None) -> Guide | None:
-    guide = (
-        Guide.objects.select_related("current", "procedure")
+    return (
+        Guide.objects.visible_in(commune)
+        .select_related("current", "procedure")
         .filter(slug=slug, current__isnull=False, procedure__is_published=True)
         .first()
     )
-    if guide is None or guide.procedure.commune_id not in (None, commune.pk if commune else None):
-        return None
-    return guide
 
 
 def commune_note(procedure: Procedure, commune: Commune | None) -> CommuneProcedureNote | None:
     if commune is None:
         return None
     return CommuneProcedureNote.objects.filter(procedure=procedure, commune=commune).first()
-
-
-def procedures_for_staff(commune: Commune) -> list[Procedure]:
-    notes = CommuneProcedureNote.objects.filter(commune=commune)
-    return list(
-        Procedure.objects.visible_in(commune)
-        .prefetch_related(Prefetch("commune_notes", queryset=notes, to_attr="my_notes"), "guides")
-        .order_by("field", "name")
-    )

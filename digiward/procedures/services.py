@@ -417,7 +417,7 @@ def procedure_note_save(
 ) -> CommuneProcedureNote | None:
     """The commune's own note on a procedure (counter, local fee, hours); empty removes it."""
     access.require(Perm.MANAGE_PROCEDURES)
-    if procedure.commune_id not in (None, access.commune.pk):
+    if not procedure.is_visible_in(access.commune):
         raise DomainError(_("This procedure belongs to another commune."))
     note = note.strip()
     existing = CommuneProcedureNote.objects.filter(

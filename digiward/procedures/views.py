@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import CommuneRequest, commune_required
+from digiward.core.attempts import attempt
 from digiward.core.errors import DomainError
 from digiward.core.params import search_text
 from digiward.core.permissions import Perm
@@ -112,9 +113,10 @@ def procedure_form(request: CommuneRequest, pk: int | None = None) -> HttpRespon
 @commune_required(Perm.MANAGE_PROCEDURES)
 @require_http_methods(["GET", "POST"])
 def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
-    guide = get_object_or_404(Guide.objects.select_related("procedure", "current"), slug=slug)
-    if guide.procedure.commune_id not in (None, request.access.commune.pk):
-        raise Http404
+    guide = get_object_or_404(
+        Guide.objects.visible_in(request.access.commune).select_related("procedure", "current"),
+        slug=slug,
+    )
     if not services.can_edit(request.access, guide.procedure):
         messages.info(request, services.SHARED_CATALOG)
         return redirect("procedures:detail", pk=guide.procedure_id)
@@ -170,13 +172,14 @@ def _picture_form(guide: Guide, data: Any = None, files: Any = None) -> GuidePic
 @require_http_methods(["POST"])
 def guide_picture(request: CommuneRequest, slug: str) -> HttpResponseBase:
     """Put a picture on a step of the guide, or take it off (a new version each time)."""
-    guide = get_object_or_404(Guide.objects.select_related("procedure", "current"), slug=slug)
-    if guide.procedure.commune_id not in (None, request.access.commune.pk):
-        raise Http404
+    guide = get_object_or_404(
+        Guide.objects.visible_in(request.access.commune).select_related("procedure", "current"),
+        slug=slug,
+    )
     form = _picture_form(guide, request.POST, request.FILES)
     if form is not None and form.is_valid():
         data = form.cleaned_data
-        try:
+        with attempt(request, form=form) as outcome:
             services.guide_picture_set(
                 access=request.access,
                 guide=guide,
@@ -184,9 +187,7 @@ def guide_picture(request: CommuneRequest, slug: str) -> HttpResponseBase:
                 upload=None if data["remove"] else data["picture"],
                 alt=data["alt"],
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Picture saved in a new version."))
             return redirect("procedures:guide_edit", slug=guide.slug)
     return render(
@@ -201,19 +202,14 @@ def guide_picture(request: CommuneRequest, slug: str) -> HttpResponseBase:
 def guide_picture_file(request: CommuneRequest, pk: int) -> FileResponse:
     """A step picture for staff: any version's, of a procedure this commune sees
     (published or not), so the history and drafts show their pictures."""
-    picture = GuideImage.objects.select_related("guide__procedure").filter(pk=pk).first()
-    if picture is None or picture.guide.procedure.commune_id not in (
-        None,
-        request.access.commune.pk,
-    ):
-        raise Http404
+    picture = get_object_or_404(GuideImage.objects.visible_in(request.access.commune), pk=pk)
     return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
 
 
 @commune_required(Perm.VIEW_HOME)
 def guide_versions(request: CommuneRequest, slug: str) -> HttpResponse:
-    guide = get_object_or_404(Guide.objects.select_related("procedure"), slug=slug)
-    if guide.procedure.commune_id not in (None, request.access.commune.pk):
-        raise Http404
+    guide = get_object_or_404(
+        Guide.objects.visible_in(request.access.commune).select_related("procedure"), slug=slug
+    )
     versions = GuideVersion.objects.filter(guide=guide).select_related("created_by")
     return render(request, "procedures/guide_versions.html", {"guide": guide, "versions": versions})

@@ -203,16 +203,12 @@ def guide_picture(request: HttpRequest, pk: int) -> FileResponse:
     site shows (the national catalog or the public commune's own)."""
     commune = public_commune()
     picture = (
-        GuideImage.objects.select_related("guide__procedure", "guide__current")
-        .filter(pk=pk)
+        GuideImage.objects.visible_in(commune)
+        .select_related("guide__procedure", "guide__current")
+        .filter(pk=pk, guide__procedure__is_published=True)
         .first()
     )
-    if (
-        picture is None
-        or not picture.guide.procedure.is_published
-        or picture.guide.procedure.commune_id not in (None, commune.pk if commune else None)
-        or not picture.in_current_version
-    ):
+    if picture is None or not picture.in_current_version:
         # A picture taken off a guide is no longer public (it may have shown too much).
         raise Http404
     return FileResponse(picture.image.open("rb"), content_type="image/jpeg")

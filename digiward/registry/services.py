@@ -107,10 +107,6 @@ def journey_refresh(*, resident_ids: Iterable[int]) -> None:
 # ---- Single-record actions (views, API, other apps) -------------------------------------
 
 
-class MilestoneAlreadyRecorded(DomainError):
-    pass
-
-
 def refuse_anonymised(resident: Resident, *, field: str | None = None) -> None:
     """Nothing new is recorded about someone whose details were erased on request: every
     app that links a record to a resident asks here first."""

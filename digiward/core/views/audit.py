@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiward.core import services
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.filters import AuditEventFilter
-from digiward.core.jobs import job_start
 from digiward.core.permissions import Perm
 from digiward.core.selectors import commune_audit_events
-from digiward.core.tasks import export_audit_log
 
 PAGE_SIZE = 50
 
@@ -33,15 +31,5 @@ def audit_log(request: CommuneRequest) -> HttpResponse:
 @commune_required(Perm.EXPORT_AUDIT_LOG)
 @require_POST
 def audit_export(request: CommuneRequest) -> HttpResponse:
-    allowed = {"actor", "action", "object_type", "date_from", "date_to", "q"}
-    filters = {k: v for k, v in request.POST.items() if k in allowed and v}
-    job = job_start(
-        acting_user=request.user,
-        commune=request.access.commune,
-        kind="core.audit_export",
-        title=_("Audit log export"),
-        task=export_audit_log,
-        perm=Perm.EXPORT_AUDIT_LOG,
-        params={"filters": filters},
-    )
+    job = services.audit_export_start(access=request.access, filters=request.POST.dict())
     return redirect("core:job_detail", job_id=job.pk)

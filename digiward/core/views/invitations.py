@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from digiward.core import services
-from digiward.core.errors import DomainError
+from digiward.core.attempts import attempt
 from digiward.core.models import User
 from digiward.core.params import id_from
 from digiward.core.selectors import open_invitations_for
@@ -26,7 +26,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
         if invitation_id is None or answer not in ("accept", "decline"):
             messages.error(request, _("Choose an invitation and an answer."))
             return redirect("core:invitations")
-        try:
+        with attempt(request):
             if answer == "accept":
                 membership = services.invitation_accept(user=user, invitation_id=invitation_id)
                 messages.success(
@@ -40,7 +40,5 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
             else:
                 services.invitation_decline(user=user, invitation_id=invitation_id)
                 messages.success(request, _("Invitation declined."))
-        except DomainError as error:
-            messages.error(request, error.message)
         return redirect("core:invitations")
     return render(request, "core/invitations.html", {"invitations": open_invitations_for(user)})

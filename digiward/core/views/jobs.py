@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -13,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiward.core.access import CommuneRequest, commune_required
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
 from digiward.core.jobs import job_run_again, jobs_mark_dead, jobs_visible_to
 from digiward.core.models import AuditAction, Job
 from digiward.core.permissions import Perm
@@ -48,12 +47,8 @@ def job_detail(request: CommuneRequest, job_id: UUID) -> HttpResponse:
 @require_POST
 def job_rerun(request: CommuneRequest, job_id: UUID) -> HttpResponseBase:
     job = _get_job(request, job_id)
-    try:
+    with attempt(request, success=_("The job is queued again.")):
         job_run_again(access=request.access, job=job)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The job is queued again."))
     return redirect("core:job_detail", job_id=job.pk)
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core import mfa, services
 from digiward.core.access import CommuneRequest, commune_required
-from digiward.core.errors import DomainError
+from digiward.core.attempts import attempt
 from digiward.core.forms import (
     ExistingMemberForm,
     MemberCreateForm,
@@ -50,12 +50,8 @@ def invitation_withdraw(request: CommuneRequest, invitation_id: int) -> HttpResp
     # Another commune's invitation does not exist here (404, as every scoped URL answers);
     # one of this commune already answered gets the message instead.
     get_object_or_404(Invitation, pk=invitation_id, commune=request.access.commune)
-    try:
+    with attempt(request, success=_("Invitation withdrawn.")):
         services.invitation_withdraw(access=request.access, invitation_id=invitation_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Invitation withdrawn."))
     return redirect("core:member_list")
 
 
@@ -68,7 +64,7 @@ def member_add(request: CommuneRequest) -> HttpResponse:
     )
     if request.method == "POST" and "create" in request.POST and new_form.is_valid():
         data = new_form.cleaned_data
-        try:
+        with attempt(request, form=new_form) as created:
             user = services.member_create(
                 access=request.access,
                 username=data["username"],
@@ -78,20 +74,16 @@ def member_add(request: CommuneRequest) -> HttpResponse:
                 role=data["role"],
                 password=data["password"],
             )
-        except DomainError as error:
-            new_form.add_error(error.field, error.message)
-        else:
+        if created.ok:
             messages.success(request, _("%(name)s can now sign in.") % {"name": user.full_name})
             return redirect("core:member_detail", user_id=user.pk)
     if request.method == "POST" and "existing" in request.POST and existing_form.is_valid():
         data = existing_form.cleaned_data
-        try:
+        with attempt(request, form=existing_form) as invited:
             services.member_invite(
                 access=request.access, username=data["username"], role=data["role"]
             )
-        except DomainError as error:
-            existing_form.add_error(error.field, error.message)
-        else:
+        if invited.ok:
             # The same words whether or not the account exists (see member_invite).
             messages.success(
                 request,
@@ -114,7 +106,7 @@ def member_detail(request: CommuneRequest, user_id: int) -> HttpResponse:
     grant_form = RoleGrantForm(request.POST if "grant" in request.POST else None)
     password_form = TemporaryPasswordForm(request.POST if "password" in request.POST else None)
     if request.method == "POST":
-        try:
+        with attempt(request):
             if "grant" in request.POST and grant_form.is_valid():
                 services.membership_grant(
                     access=request.access, user=member, role=grant_form.cleaned_data["role"]
@@ -143,8 +135,6 @@ def member_detail(request: CommuneRequest, user_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("Saved."))
                 return redirect("core:member_detail", user_id=member.pk)
-        except DomainError as error:
-            messages.error(request, error.message)
     return render(
         request,
         "core/member_detail.html",
@@ -165,10 +155,6 @@ def membership_revoke(request: CommuneRequest, membership_id: int) -> HttpRespon
     membership = Membership.objects.filter(pk=membership_id, commune=request.access.commune).first()
     if membership is None:
         raise Http404
-    try:
+    with attempt(request, success=_("Role removed.")):
         services.membership_revoke(access=request.access, membership=membership)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Role removed."))
     return redirect("core:member_detail", user_id=membership.user_id)

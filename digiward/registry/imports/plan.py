@@ -7,7 +7,6 @@ folded name + year of birth. Pure: the registry is given as a snapshot (loaded b
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -326,10 +325,3 @@ def _person_changes(
         if value != getattr(existing, flag):
             changes[flag] = [getattr(existing, flag), value]
     return changes
-
-
-def group_rows_by_household(people: list[PersonPlan]) -> dict[str, list[PersonPlan]]:
-    grouped: dict[str, list[PersonPlan]] = defaultdict(list)
-    for person in people:
-        grouped[person.row.household_code].append(person)
-    return grouped

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
 from digiward.core.params import id_from, number_from, search_text
 from digiward.core.permissions import Perm
@@ -111,13 +111,11 @@ def household_edit(request: CommuneRequest, pk: int | None = None) -> HttpRespon
     household = get_for_access(Household.objects.all(), request.access, pk=pk) if pk else None
     form = HouseholdForm(request.POST or None, instance=household, commune=request.access.commune)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             saved = services.household_save(
                 access=request.access, household=form.save(commit=False)
             )
-        except DomainError as error:
-            form.add_error(error.field, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Household %(code)s saved.") % {"code": saved.code})
             return redirect("registry:household_detail", pk=saved.pk)
     return render(request, "registry/household_form.html", {"form": form, "household": household})
@@ -183,16 +181,14 @@ def resident_edit(request: CommuneRequest, pk: int | None = None) -> HttpRespons
             initial["household"] = household.code
     form = ResidentForm(request.POST or None, instance=resident, initial=initial, commune=commune)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             saved = services.resident_save(
                 access=request.access,
                 resident=form.save(commit=False),
                 citizen_id=form.new_citizen_id,
                 consent_given=form.cleaned_data["consent"],
             )
-        except DomainError as error:
-            form.add_error(error.field, error.message)
-        else:
+        if outcome.ok:
             for warning in form.warnings:
                 messages.warning(request, warning)
             messages.success(request, _("%(name)s saved.") % {"name": saved.full_name})
@@ -240,7 +236,7 @@ def milestone_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
     form = MilestoneForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with attempt(request, form=form) as outcome:
             created = services.milestone_record(
                 acting_user=request.user,
                 resident=resident,
@@ -249,9 +245,7 @@ def milestone_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
                 source=data["source"],
                 detail=data["detail"],
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        if outcome.ok:
             resident.refresh_from_db()
             if created is None:
                 messages.info(request, _("This milestone was already recorded; nothing changed."))
@@ -279,13 +273,11 @@ def milestone_remove(request: CommuneRequest, pk: int, milestone_id: int) -> Htt
     milestone = Milestone.objects.filter(resident=resident, pk=milestone_id).first()
     if milestone is None:
         return redirect("registry:resident_detail", pk=resident.pk)
-    try:
+    with attempt(request) as outcome:
         services.milestone_remove(
             access=request.access, milestone=milestone, reason=request.POST.get("reason", "")
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Milestone removed."))
     return redirect("registry:resident_detail", pk=resident.pk)
 
@@ -297,11 +289,9 @@ def resident_status(request: CommuneRequest, pk: int) -> HttpResponseBase:
     form = ResidentStatusForm(request.POST)
     if form.is_valid():
         resident.status = form.cleaned_data["status"]
-        try:
+        with attempt(request) as outcome:
             services.resident_save(access=request.access, resident=resident)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("Status saved: %(status)s.") % {"status": resident.get_status_display()}
             )

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
 from digiward.registry.forms import AnonymiseForm
 from digiward.registry.models import Resident
@@ -70,13 +70,11 @@ def resident_anonymise(request: CommuneRequest, pk: int) -> HttpResponseBase:
         return redirect("registry:resident_detail", pk=resident.pk)
     form = AnonymiseForm(request.POST or None, resident=resident)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             result = privacy.resident_anonymise(
                 access=request.access, resident=resident, reason=form.cleaned_data["reason"]
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("The personal details were erased. The record now reads “%(label)s”.")
