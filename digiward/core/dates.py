@@ -48,3 +48,10 @@ def day_text(day: date | datetime) -> str:
     both languages (config/formats). The one place that says so, instead of "%d/%m/%Y"
     written by hand."""
     return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def moment_text(moment: datetime, *, seconds: bool = False) -> str:
+    """A date and time the same way, the day first: 05/02/2026 14:30 (exports, audit)."""
+    return (
+        f"{day_text(moment)} {moment:%H:%M:%S}" if seconds else f"{day_text(moment)} {moment:%H:%M}"
+    )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.audit import audit_record
+from digiward.core.dates import moment_text
 from digiward.core.filters import AuditEventFilter
 from digiward.core.jobs import JobRun
 from digiward.core.models import AuditAction
@@ -26,7 +27,7 @@ def write_audit_export(run: JobRun) -> None:
     run.progress(0, total=total, message=_("Writing the audit log to Excel"), force=True)
     rows = (
         (
-            timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+            moment_text(timezone.localtime(e.at), seconds=True),
             e.actor_label,
             e.get_action_display(),
             e.object_type,
@@ -41,7 +42,7 @@ def write_audit_export(run: JobRun) -> None:
     )
     content = build_workbook(
         title=_("Audit log"),
-        subtitle=f"{job.commune.name} · {timezone.localtime():%d/%m/%Y %H:%M}",
+        subtitle=f"{job.commune.name} · {moment_text(timezone.localtime())}",
         headers=[
             _("When"),
             _("Who"),

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_text, moment_text
 from digiward.core.models import AuditAction, Commune, Job, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -99,9 +100,9 @@ def display(value: Any) -> tuple[JSONValue, str]:
         return value, _("Yes") if value else _("No")
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.isoformat(timespec="seconds"), local.strftime("%d/%m/%Y %H:%M")
+        return local.isoformat(timespec="seconds"), moment_text(local)
     if isinstance(value, date):
-        return value.isoformat(), value.strftime("%d/%m/%Y")
+        return value.isoformat(), day_text(value)
     if isinstance(value, Decimal):
         return str(value), str(value)
     if isinstance(value, models.Model):

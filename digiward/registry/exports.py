@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_text, moment_text
 from digiward.core.jobs import JobRun
 from digiward.core.models import AuditAction
 from digiward.core.params import id_from
@@ -41,7 +42,7 @@ def write_registry_export(run: JobRun) -> None:
         (
             r.household.code,
             r.full_name,
-            r.birth_date.strftime("%d/%m/%Y") if r.birth_date else (r.birth_year or ""),
+            day_text(r.birth_date) if r.birth_date else (r.birth_year or ""),
             r.get_sex_display(),
             r.citizen_id_masked,
             r.get_relation_to_head_display(),
@@ -55,13 +56,13 @@ def write_registry_export(run: JobRun) -> None:
             "x" if r.disability else "",
             "x" if r.limited_mobility else "",
             rung_labels.get(r.journey_rung, ""),
-            r.journey_last_on.strftime("%d/%m/%Y") if r.journey_last_on else "",
+            day_text(r.journey_last_on) if r.journey_last_on else "",
         )
         for r in residents.iterator(chunk_size=2000)
     )
     content = build_workbook(
         title=_("Residents"),
-        subtitle=f"{job.commune.name} · {timezone.localtime():%d/%m/%Y %H:%M}",
+        subtitle=f"{job.commune.name} · {moment_text(timezone.localtime())}",
         headers=[
             _("Household code"),
             _("Full name"),

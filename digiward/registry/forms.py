@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneNumberField, parse_phone
 from digiward.core.text import fold
@@ -186,7 +187,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         households.help_text = _("Type the household code.")
         if self.instance.pk:
             if self.instance.birth_date:
-                self.initial["birth"] = self.instance.birth_date.strftime("%d/%m/%Y")
+                self.initial["birth"] = day_text(self.instance.birth_date)
             elif self.instance.birth_year:
                 self.initial["birth"] = str(self.instance.birth_year)
             self.initial["citizen_id"] = self.instance.citizen_id_masked

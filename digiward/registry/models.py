@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.models import CommuneOwned, CommuneQuerySet
 from digiward.core.text import fold
 from digiward.registry.journey import RUNG, MilestoneKind, MilestoneSource, SmartphoneOwnership
@@ -335,7 +336,7 @@ class HouseholdMove(models.Model):
         verbose_name_plural = _("household moves")
 
     def __str__(self) -> str:
-        return f"{self.resident} → {self.to_household.code} ({self.moved_on:%d/%m/%Y})"
+        return f"{self.resident} → {self.to_household.code} ({day_text(self.moved_on)})"
 
 
 class Milestone(CommuneOwned):
@@ -369,7 +370,7 @@ class Milestone(CommuneOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident}: {self.get_kind_display()} ({self.achieved_on:%d/%m/%Y})"
+        return f"{self.resident}: {self.get_kind_display()} ({day_text(self.achieved_on)})"
 
     @property
     def rung(self) -> int:

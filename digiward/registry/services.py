@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from digiward.core.access import Access
 from digiward.core.audit import audit_record, diff, snapshot
 from digiward.core.chunks import chunked
+from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune, User
 from digiward.core.permissions import Perm
@@ -280,7 +281,7 @@ def resident_save(
                 "This person's details were anonymised on %(day)s: the record can no longer "
                 "be changed."
             )
-            % {"day": f"{timezone.localtime(previous.anonymised_at):%d/%m/%Y}"}
+            % {"day": f"{day_text(timezone.localtime(previous.anonymised_at))}"}
         )
     before = {} if previous is None else snapshot(previous, RESIDENT_AUDIT_FIELDS)
     _record_basis(access, resident, previous, consent_given=consent_given)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.models.tenancy import Commune
 
 
@@ -43,4 +44,4 @@ class CalendarOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.reason}"
+        return f"{day_text(self.date)} {self.reason}"

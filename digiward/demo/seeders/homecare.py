@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from digiward.core.access import access_for
+from digiward.core.dates import day_text
 from digiward.core.models import Commune, Membership, Role, User
 from digiward.core.phones import PhoneError, parse_phone
 from digiward.core.selectors import calendar_for
@@ -225,7 +226,7 @@ def seed_homecare(*, commune: Commune, today: date) -> str:
     planned = _plan(commune, plan_day, officers[0])
     return (
         f"home support: {created} requests created, {len(officers)} officers; "
-        f"day plan {plan_day:%d/%m/%Y}: {planned}"
+        f"day plan {day_text(plan_day)}: {planned}"
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
+from digiward.core.dates import day_text
 from digiward.core.text import fold, normalize_spaces, strip_controls
 from digiward.registry.models import PovertyStatus, Relation, Sex
 
@@ -39,9 +40,9 @@ def text(value: CellValue) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
+        return day_text(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return day_text(value)
     return normalize_spaces(strip_controls(str(value)))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digiward.core.dates import moment_text
 from digiward.core.models import Commune, User
 from digiward.core.xlsx import build_workbook
 from digiward.registry.identity import citizen_id_hash
@@ -152,7 +153,7 @@ def error_report_xlsx(report: ImportReport, *, filename: str) -> bytes:
     rows.sort(key=lambda r: (r[0], r[1]))
     return build_workbook(
         title=_("Import problems"),
-        subtitle=f"{filename} · {timezone.localtime():%d/%m/%Y %H:%M}",
+        subtitle=f"{filename} · {moment_text(timezone.localtime())}",
         headers=[_("Row"), _("Column"), _("Reason"), _("Kind")],
         rows=rows,
         widths=[8, 24, 80, 12],

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.personal_data import (
     Entry,
     Record,
@@ -204,7 +205,7 @@ class MovesSection(Section[Resident]):
         )
         return [
             record(
-                f"{move.moved_on:%d/%m/%Y}",
+                f"{day_text(move.moved_on)}",
                 [
                     entry("moved_on", _("moved on"), move.moved_on),
                     entry(

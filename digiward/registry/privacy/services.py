@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune, User
 from digiward.core.permissions import Perm
@@ -231,7 +232,7 @@ def _anonymise(
     if locked.anonymised_at is not None:
         raise AlreadyAnonymised(
             _("This person was already anonymised on %(day)s; nothing is left to erase.")
-            % {"day": f"{timezone.localtime(locked.anonymised_at):%d/%m/%Y}"}
+            % {"day": f"{day_text(timezone.localtime(locked.anonymised_at))}"}
         )
     blockers = [text for section in sections() for text in section.blockers(locked)]
     if blockers:
