@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_text, moment_text
 from digiward.core.jobs import JobFailure, JobRun
 from digiward.core.models import AuditAction
 from digiward.core.xlsx import build_workbook
@@ -51,7 +52,7 @@ def write_list_export(run: JobRun) -> None:
         % {
             "campaign": campaign.name,
             "commune": job.commune.name,
-            "when": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+            "when": moment_text(timezone.localtime()),
             "seed": campaign.draw_seed,
         },
         headers=[
@@ -121,14 +122,13 @@ def sponsor_report_xlsx(report: SponsorReport) -> bytes:
             [
                 _("Recipient (agreed to be named)"),
                 f"{story.name} · {story.area}",
-                story.handed_on.strftime("%d/%m/%Y"),
+                day_text(story.handed_on),
                 ", ".join(story.milestones),
             ]
         )
     return build_workbook(
         title=_("Sponsor report"),
-        subtitle=f"{campaign.name} · {campaign.commune.name} · "
-        f"{timezone.localtime():%d/%m/%Y %H:%M}",
+        subtitle=f"{campaign.name} · {campaign.commune.name} · {moment_text(timezone.localtime())}",
         headers=[_("What"), _("Detail"), _("Number"), _("Value (VND) / note")],
         rows=rows,
         widths=[34, 40, 12, 36],

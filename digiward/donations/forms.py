@@ -15,6 +15,7 @@ from digiward.core.phones import PhoneNumberField
 from digiward.core.widgets import DateInput
 from digiward.donations import ranking
 from digiward.donations.models import (
+    CAMPAIGN_DESCRIPTION,
     USABLE_CONDITIONS,
     Allocation,
     AllocationStatus,
@@ -58,20 +59,8 @@ class CampaignForm(forms.ModelForm[Campaign]):
 
     class Meta:
         model = Campaign
-        fields = [
-            "name",
-            "description",
-            "sponsors",
-            "starts_on",
-            "ends_on",
-            "budget_vnd",
-            "phones_per_household",
-            "first_follow_up_days",
-            "second_follow_up_days",
-            "handover_place",
-            "ward_representative",
-            "ward_representative_title",
-        ]
+        # The sponsors right after the name and description.
+        fields = [*CAMPAIGN_DESCRIPTION[:2], "sponsors", *CAMPAIGN_DESCRIPTION[2:]]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

@@ -21,7 +21,7 @@ from digiward.core.documents import date_words, in_sentence, pdf_fonts, place_na
 from digiward.donations import ranking
 from digiward.donations.models import Allocation, Campaign, Handover, ItemKind, PriorityEntry
 from digiward.donations.selectors import SponsorReport
-from digiward.donations.words import vnd_figures, vnd_in_words
+from digiward.donations.wording import vnd_figures, vnd_in_words
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Sex
 

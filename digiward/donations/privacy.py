@@ -31,6 +31,7 @@ from digiward.core.personal_data import (
 )
 from digiward.donations import ranking
 from digiward.donations.models import (
+    HANDOVER_CHECKLIST,
     Allocation,
     AllocationStatus,
     FollowUp,
@@ -47,12 +48,7 @@ from digiward.registry.privacy.sections import household_fully_anonymised
 HANDOVER_FIELDS = (
     "handed_on",
     "place",
-    "vneid_installed",
-    "vneid_level1",
-    "large_font",
-    "relative_number_saved",
-    "scam_warning",
-    "sim_in_own_name",
+    *HANDOVER_CHECKLIST,
     "confirmed",
     "confirmed_by",
     "consent_to_share",

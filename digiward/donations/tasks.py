@@ -13,13 +13,15 @@ from digiward.donations.models import Campaign
 
 @task()
 def rank_campaign(job_id: str) -> None:
+    # Services import this module to queue the task: they are imported here, when it runs.
+    from digiward.donations.services import ranking_run
+
     with running_job(job_id) as run:
         campaign = Campaign.objects.filter(
             pk=run.job.params["campaign_id"], commune=run.job.commune
         ).first()
         if campaign is None:
             raise JobFailure(_("This campaign no longer exists."))
-        from digiward.donations.services import ranking_run
 
         def progress(done: int, total: int, message: str) -> None:
             run.progress(done, total=total, message=message, force=True)

@@ -13,18 +13,19 @@ from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune
 from digiward.core.permissions import Perm
 from digiward.core.selectors import calendar_for
 from digiward.donations import workflow
 from digiward.donations.models import (
+    HANDOVER_CHECKLIST,
     LIVE_ALLOCATION,
     Allocation,
     AllocationStatus,
     Campaign,
     CampaignStatus,
-    EntryStatus,
     FollowUp,
     FollowUpStatus,
     Handover,
@@ -34,7 +35,7 @@ from digiward.donations.models import (
     PhoneUse,
     PriorityEntry,
 )
-from digiward.donations.services.campaigns import _locked_campaign
+from digiward.donations.services.common import locked_campaign
 from digiward.registry.journey import MilestoneKind, MilestoneSource, SmartphoneOwnership
 from digiward.registry.models import Household, Resident, ResidentStatus
 from digiward.registry.services import milestone_record, refuse_anonymised
@@ -72,7 +73,7 @@ def allocation_create(
     # The campaign row is the lock that amendments and stage changes take too: an
     # amendment removing this household, or the move to follow-up, waits for us (or we
     # for it) instead of committing alongside.
-    current = _locked_campaign(campaign)
+    current = locked_campaign(campaign)
     if current.commune_id != access.commune.pk:
         raise DomainError(_("This campaign belongs to another commune."))
     if current.status in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
@@ -105,7 +106,7 @@ def allocation_create(
         .filter(campaign=current, household=household)
         .first()
     )
-    if entry is None or entry.status == EntryStatus.REMOVED:
+    if entry is None or not entry.is_on_list:
         raise DomainError(
             _(
                 "Household %(code)s is not on the locked list. To give it an item, record an "
@@ -230,15 +231,6 @@ def allocation_cancel(*, access: Access, allocation: Allocation, reason: str) ->
 
 # ---- Handover --------------------------------------------------------------------------
 
-CHECKLIST = (
-    "vneid_installed",
-    "vneid_level1",
-    "large_font",
-    "relative_number_saved",
-    "scam_warning",
-    "sim_in_own_name",
-)
-
 
 @dataclass(frozen=True)
 class HandoverDetails:
@@ -272,11 +264,11 @@ def handover_record(
     """Hand the allocated items to their recipient: minutes number, checklist, milestones,
     follow-ups. An item already handed over is refused, and nothing is written."""
     access.require(Perm.MANAGE_CAMPAIGNS)
-    locked_campaign = _locked_campaign(campaign)
-    if locked_campaign.commune_id != access.commune.pk:
+    locked = locked_campaign(campaign)
+    if locked.commune_id != access.commune.pk:
         raise DomainError(_("This campaign belongs to another commune."))
     workflow.require_stage(
-        locked_campaign,
+        locked,
         workflow.HANDS_OVER,
         _("Items are handed over only after the list is locked, until the follow-up starts."),
     )
@@ -291,7 +283,7 @@ def handover_record(
     if len(rows) != len({a.pk for a in allocations}):
         raise DomainError(_("One of these allocations does not exist."))
     for row in rows:
-        if row.campaign_id != locked_campaign.pk:
+        if row.campaign_id != locked.pk:
             raise DomainError(_("%(item)s belongs to another campaign.") % {"item": row.item})
         if row.status == AllocationStatus.HANDED_OVER:
             assert row.handover is not None
@@ -309,27 +301,25 @@ def handover_record(
     recipient = rows[0].recipient
     if details.handed_on > timezone.localdate():
         raise DomainError(_("This date is in the future."), field="handed_on")
-    if details.handed_on < locked_campaign.starts_on:
+    if details.handed_on < locked.starts_on:
         raise DomainError(_("This date is before the campaign started."), field="handed_on")
     # Minutes may be entered days after a ceremony, but never for an item not yet received.
     for row in rows:
         if row.item.received_on > details.handed_on:
             raise DomainError(
                 _("%(item)s was received on %(date)s, after this handover date.")
-                % {"item": row.item, "date": row.item.received_on.strftime("%d/%m/%Y")},
+                % {"item": row.item, "date": day_text(row.item.received_on)},
                 field="handed_on",
             )
-    number = (
-        Handover.objects.filter(campaign=locked_campaign).aggregate(top=Max("number"))["top"] or 0
-    ) + 1
+    number = (Handover.objects.filter(campaign=locked).aggregate(top=Max("number"))["top"] or 0) + 1
     handover = Handover.objects.create(
         commune=access.commune,
-        campaign=locked_campaign,
+        campaign=locked,
         household_id=rows[0].household_id,
         recipient=recipient,
         number=number,
         handed_on=details.handed_on,
-        place=details.place or locked_campaign.handover_place,
+        place=details.place or locked.handover_place,
         vneid_installed=details.vneid_installed,
         vneid_level1=details.vneid_level1,
         large_font=details.large_font,
@@ -347,20 +337,20 @@ def handover_record(
         row.save(update_fields=["status", "handover"])
     Item.objects.filter(pk__in=[row.item_id for row in rows]).update(status=ItemStatus.HANDED_OVER)
     _handover_milestones(access, handover, rows)
-    for days in (locked_campaign.first_follow_up_days, locked_campaign.second_follow_up_days):
+    for days in (locked.first_follow_up_days, locked.second_follow_up_days):
         FollowUp.objects.create(
             commune=access.commune,
             handover=handover,
             days_after=days,
             due_on=follow_up_due(details.handed_on, days, access.commune),
         )
-    if locked_campaign.status == CampaignStatus.LIST_LOCKED:
-        locked_campaign.status = CampaignStatus.HANDING_OVER
-        locked_campaign.save(update_fields=["status", "updated_at"])
+    if locked.status == CampaignStatus.LIST_LOCKED:
+        locked.status = CampaignStatus.HANDING_OVER
+        locked.save(update_fields=["status", "updated_at"])
         audit_record(
             action=AuditAction.CHANGE,
             commune=access.commune,
-            obj=locked_campaign,
+            obj=locked,
             changes={"status": [CampaignStatus.LIST_LOCKED, CampaignStatus.HANDING_OVER]},
         )
     audit_record(
@@ -370,7 +360,7 @@ def handover_record(
         object_repr=f"{handover.reference} · {recipient.full_name}",
         changes={
             "items": [None, [str(row.item) for row in rows]],
-            **{name: [None, getattr(handover, name)] for name in CHECKLIST},
+            **{name: [None, getattr(handover, name)] for name in HANDOVER_CHECKLIST},
             "confirmed": [None, handover.confirmed],
         },
     )
@@ -444,7 +434,7 @@ def follow_up_record(
                 "The %(days)s-day check can be recorded from %(date)s: an earlier check "
                 "cannot tell whether the phone is still used after %(days)s days."
             )
-            % {"days": locked.days_after, "date": earliest.strftime("%d/%m/%Y")},
+            % {"days": locked.days_after, "date": day_text(earliest)},
             field="done_on",
         )
     if reached and phone_use not in PhoneUse.values:

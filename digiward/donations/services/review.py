@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from digiward.core.access import Access
 from digiward.core.audit import audit_record
 from digiward.core.errors import DomainError
+from digiward.core.jobs import job_start
 from digiward.core.models import AuditAction, Job, User
 from digiward.core.permissions import Perm
 from digiward.donations import ranking, ranking_store, workflow
@@ -28,7 +29,9 @@ from digiward.donations.models import (
     PriorityEntry,
     RankingRun,
 )
-from digiward.donations.services.campaigns import _locked_campaign
+from digiward.donations.selectors import household_facts
+from digiward.donations.services.common import locked_campaign
+from digiward.donations.tasks import export_list, rank_campaign
 from digiward.registry.models import Household
 
 # ---- Ranking ---------------------------------------------------------------------------
@@ -36,12 +39,9 @@ from digiward.registry.models import Household
 
 def ranking_start(*, access: Access, campaign: Campaign) -> Job:
     """Queue the ranking as a background job (a province takes seconds, not a request)."""
-    from digiward.core.jobs import job_start
-    from digiward.donations.tasks import rank_campaign
-
     access.require(Perm.MANAGE_CAMPAIGNS)
     with transaction.atomic():
-        locked = _locked_campaign(campaign)
+        locked = locked_campaign(campaign)
         workflow.require_stage(
             locked, workflow.RANKS, _("Households are ranked only while the campaign is open.")
         )
@@ -54,6 +54,20 @@ def ranking_start(*, access: Access, campaign: Campaign) -> Job:
             perm=Perm.MANAGE_CAMPAIGNS,
             params={"campaign_id": locked.pk},
         )
+
+
+def list_export_start(*, access: Access, campaign: Campaign) -> Job:
+    """Write the priority list to Excel in the background, for the review meeting."""
+    access.require(Perm.MANAGE_CAMPAIGNS)
+    return job_start(
+        acting_user=access.user,
+        commune=access.commune,
+        kind="donations.export_list",
+        title=_("Priority list of %(campaign)s (Excel)") % {"campaign": campaign.name},
+        task=export_list,
+        perm=Perm.MANAGE_CAMPAIGNS,
+        params={"campaign_id": campaign.pk},
+    )
 
 
 def ranking_run(
@@ -112,7 +126,7 @@ def _ranking_run(
     if progress:
         progress(2, 3, _("Writing the list"))
     with transaction.atomic():
-        locked = _locked_campaign(campaign)
+        locked = locked_campaign(campaign)
         workflow.require_stage(
             locked, workflow.RANKS, _("Households are ranked only while the campaign is open.")
         )
@@ -157,8 +171,6 @@ def _facts_of(campaign: Campaign, household_id: int, reference: date) -> ranking
     household = Household.objects.filter(pk=household_id).first()
     if household is None:
         return None
-    from digiward.donations.selectors import household_facts
-
     return household_facts(campaign, household, reference=reference)
 
 
@@ -211,14 +223,17 @@ def list_change(
 ) -> ListChange:
     """Add or remove a household: the review's decision before locking, an amendment after."""
     access.require(Perm.MANAGE_CAMPAIGNS)
-    locked = _locked_campaign(campaign)
+    locked = locked_campaign(campaign)
     if action not in ChangeAction.values:
         raise DomainError(_("Unknown change."))
     if not reason.strip():
         raise DomainError(_("Say why (it is kept with the list)."), field="reason")
+    workflow.require_stage(
+        locked,
+        workflow.CHANGES_LIST,
+        _("The list can no longer be changed at this stage of the campaign."),
+    )
     amendment = locked.status in workflow.AMENDS
-    if locked.status not in workflow.REVIEWS and not amendment:
-        raise DomainError(_("The list can no longer be changed at this stage of the campaign."))
     if amendment and not reference.strip():
         raise DomainError(
             _("The list is locked: an amendment cites the decision that allows it."),

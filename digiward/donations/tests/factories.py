@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -11,7 +13,16 @@ from digiward.core.access import Access
 from digiward.core.models import Commune, Role, User
 from digiward.donations import services
 from digiward.donations.identifiers import luhn_check_digit
-from digiward.donations.models import Campaign, CampaignStatus, Item, ItemKind, Sponsor
+from digiward.donations.models import (
+    Allocation,
+    Campaign,
+    CampaignStatus,
+    Handover,
+    Item,
+    ItemKind,
+    PhoneUse,
+    Sponsor,
+)
 from digiward.registry.models import Household, PovertyStatus, Relation, Resident
 from digiward.registry.tests.factories import HouseholdFactory, ResidentFactory
 
@@ -62,6 +73,18 @@ class Scenario:
     def refresh(self) -> Campaign:
         self.campaign.refresh_from_db()
         return self.campaign
+
+    def allocate(
+        self, index: int, items: Sequence[Item], *, recipient: Resident | None = None
+    ) -> list[Allocation]:
+        """Give `items` to the index-th household: to its head, or to `recipient`."""
+        return services.allocation_create(
+            access=self.access,
+            campaign=self.campaign,
+            household=self.households[index],
+            recipient=recipient or self.head(index),
+            items=items,
+        )
 
 
 def scenario(
@@ -137,6 +160,70 @@ def scenario(
         phones=[i for i in items if i.kind == ItemKind.PHONE],
         sims=[i for i in items if i.kind == ItemKind.SIM],
     )
+
+
+def new_phone(n: int, **fields: Any) -> services.NewItem:
+    """A phone as typed on the receiving form: the n-th test IMEI unless `imei` is given."""
+    return services.NewItem(
+        kind=ItemKind.PHONE,
+        name="Samsung Galaxy A06",
+        value_vnd=2_357_000,
+        received_on=timezone.localdate(),
+        imei=fields.pop("imei", imei(n)),
+        **fields,
+    )
+
+
+def new_sim(number: str, **fields: Any) -> services.NewItem:
+    return services.NewItem(
+        kind=ItemKind.SIM,
+        name="SIM",
+        value_vnd=0,
+        received_on=timezone.localdate(),
+        sim_number=number,
+        **fields,
+    )
+
+
+def draft(commune: Commune, user: User) -> tuple[Access, Sponsor, Campaign]:
+    """A draft campaign with one sponsor and nothing else."""
+    access = access_for(user, commune)
+    sponsor = services.sponsor_save(access=access, sponsor=Sponsor(name="Ngân hàng A", kind="bank"))
+    campaign = services.campaign_save(
+        access=access,
+        campaign=Campaign(name="Đợt 1", starts_on=timezone.localdate() - timedelta(days=10)),
+        sponsors=[sponsor],
+    )
+    return access, sponsor, campaign
+
+
+def open_campaign(commune: Commune, user: User) -> tuple[Access, Campaign]:
+    """An open campaign with a pledge of two phones, no items yet."""
+    access, sponsor, campaign = draft(commune, user)
+    services.pledge_add(
+        access=access,
+        campaign=campaign,
+        sponsor=sponsor,
+        kind="phone",
+        quantity=2,
+        unit_value_vnd=1,
+    )
+    services.campaign_transition(access=access, campaign=campaign, target=CampaignStatus.OPEN)
+    return access, campaign
+
+
+def follow_ups_done(access: Access, handover: Handover, note: str = "") -> None:
+    """Every check of this handover made today: the recipient reached, the phone in use."""
+    for follow_up in handover.follow_ups.all():
+        services.follow_up_record(
+            access=access,
+            follow_up=follow_up,
+            reached=True,
+            phone_use=PhoneUse.IN_USE,
+            milestones=[],
+            done_on=timezone.localdate(),
+            note=note,
+        )
 
 
 def handover_today(**flags) -> services.HandoverDetails:

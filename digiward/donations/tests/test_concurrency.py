@@ -15,7 +15,6 @@ from django.db import connection
 from django.utils import translation
 
 from digiward.core.errors import DomainError
-from digiward.donations import services
 from digiward.donations.models import LIVE_ALLOCATION, Allocation, ItemStatus
 from digiward.donations.services import handover as handover_services
 from digiward.donations.tests.factories import scenario
@@ -49,13 +48,7 @@ def race(*calls):
 
 
 def allocate(s, household_index, items):
-    return lambda: services.allocation_create(
-        access=s.access,
-        campaign=s.campaign,
-        household=s.households[household_index],
-        recipient=s.head(household_index),
-        items=items,
-    )
+    return lambda: s.allocate(household_index, items)
 
 
 def test_two_officers_give_the_same_phone_to_two_households(commune, officer):

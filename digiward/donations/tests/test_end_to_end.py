@@ -538,7 +538,7 @@ def test_a_campaign_from_creation_to_the_sponsor_report(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[2] == ("Nội dung", "Chi tiết", "Số lượng", "Giá trị (đồng) / ghi chú")
+    assert rows[2] == ("Nội dung", "Chi tiết", "Số", "Giá trị (đồng) / ghi chú")
     table = {(r[0], r[1]): (r[2], r[3]) for r in rows[3:]}
     assert table["Cam kết", "Điện thoại thông minh"] == (3, 3 * PHONE_VALUE)
     assert table["Đã nhận", "Điện thoại thông minh"] == (2, 2 * PHONE_VALUE)

@@ -6,16 +6,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from django.utils import timezone
 
 from digiward.core.access import access_for
 from digiward.core.errors import DomainError
 from digiward.core.personal_data import Reveal
 from digiward.donations import services
-from digiward.donations.models import Handover, ListChange, PhoneUse, PriorityEntry
+from digiward.donations.models import Handover, ListChange, PriorityEntry
 from digiward.donations.privacy import Handovers, HouseholdLists
 from digiward.donations.selectors import sponsor_report
-from digiward.donations.tests.factories import handover_weeks_ago, scenario
+from digiward.donations.tests.factories import follow_ups_done, handover_weeks_ago, scenario
 from digiward.registry.privacy.services import resident_anonymise
 from digiward.registry.tests.factories import ResidentFactory
 
@@ -24,13 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_item_set_aside_stops_the_anonymisation(commune, officer, admin):
     s = scenario(commune, officer, households=1, phones=1, sims=0)
-    services.allocation_create(
-        access=s.access,
-        campaign=s.campaign,
-        household=s.households[0],
-        recipient=s.head(0),
-        items=s.phones,
-    )
+    s.allocate(0, s.phones)
     (reason,) = Handovers().blockers(s.head(0))
     assert s.campaign.name in reason
     with pytest.raises(DomainError):
@@ -41,13 +34,7 @@ def test_after_anonymisation_the_report_keeps_its_numbers_not_the_story(commune,
     s = scenario(commune, officer, households=2, phones=2, sims=0)
     handovers = []
     for index in range(2):
-        allocations = services.allocation_create(
-            access=s.access,
-            campaign=s.campaign,
-            household=s.households[index],
-            recipient=s.head(index),
-            items=s.phones[index : index + 1],
-        )
+        allocations = s.allocate(index, s.phones[index : index + 1])
         handovers.append(
             services.handover_record(
                 access=s.access,
@@ -59,16 +46,7 @@ def test_after_anonymisation_the_report_keeps_its_numbers_not_the_story(commune,
             )
         )
     for handover in handovers:
-        for follow_up in handover.follow_ups.all():
-            services.follow_up_record(
-                access=s.access,
-                follow_up=follow_up,
-                reached=True,
-                phone_use=PhoneUse.IN_USE,
-                milestones=[],
-                done_on=timezone.localdate(),
-                note="Dùng Zalo gọi cháu",
-            )
+        follow_ups_done(s.access, handover, note="Dùng Zalo gọi cháu")
     ListChange.objects.create(  # the review's decision, typed about him
         commune=commune,
         campaign=s.campaign,

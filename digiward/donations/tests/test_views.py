@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from digiward.core.dates import day_text
 from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
 from digiward.donations import services
@@ -29,26 +30,14 @@ SPONSOR_PAGES = {Role.COMMUNE_ADMIN, Role.OFFICER, Role.SPONSOR_VIEWER}
 def running(commune, officer):
     """A locked campaign: one household handed over, one allocated, one waiting."""
     s = scenario(commune, officer, households=3, phones=3, sims=1)
-    handed = services.allocation_create(
-        access=s.access,
-        campaign=s.campaign,
-        household=s.households[0],
-        recipient=s.head(0),
-        items=[s.phones[0], s.sims[0]],
-    )
+    handed = s.allocate(0, [s.phones[0], s.sims[0]])
     handover = services.handover_record(
         access=s.access,
         campaign=s.campaign,
         allocations=handed,
         details=handover_weeks_ago(consent_to_share=True),
     )
-    (waiting,) = services.allocation_create(
-        access=s.access,
-        campaign=s.campaign,
-        household=s.households[1],
-        recipient=s.head(1),
-        items=[s.phones[1]],
-    )
+    (waiting,) = s.allocate(1, [s.phones[1]])
     s.handover = handover
     s.waiting = waiting
     return s
@@ -193,15 +182,8 @@ def test_a_sponsor_viewer_sees_its_own_sponsors_campaigns_only(
 def test_posts_check_role_and_commune(name, data, running, commune, other_commune):
     if name == "pledge_add":
         data = {**data, "sponsor": running.sponsor.pk}
-    assert_view_access(
-        url=reverse(f"donations:{name}", args=[running.campaign.pk]),
-        method="post",
-        data=data,
-        commune=commune,
-        other_commune=other_commune,
-        allowed=STAFF,
-        ok_status=302,
-    )
+    url = reverse(f"donations:{name}", args=[running.campaign.pk])
+    _assert_staff_post(url, data, commune, other_commune)
 
 
 def test_other_posts_check_role_and_commune(running, commune, other_commune):
@@ -210,15 +192,19 @@ def test_other_posts_check_role_and_commune(running, commune, other_commune):
         (reverse("donations:item_repaired", args=[running.phones[2].pk]), {}),
         (reverse("donations:sponsor_contact_add", args=[running.sponsor.pk]), {}),
     ]:
-        assert_view_access(
-            url=url,
-            method="post",
-            data=data,
-            commune=commune,
-            other_commune=other_commune,
-            allowed=STAFF,
-            ok_status=302,
-        )
+        _assert_staff_post(url, data, commune, other_commune)
+
+
+def _assert_staff_post(url, data, commune, other_commune):
+    assert_view_access(
+        url=url,
+        method="post",
+        data=data,
+        commune=commune,
+        other_commune=other_commune,
+        allowed=STAFF,
+        ok_status=302,
+    )
 
 
 def test_receiving_items_through_the_form_is_all_or_nothing(running, officer, commune):
@@ -420,9 +406,9 @@ def test_overdue_follow_ups_stand_out_and_due_ones_do_not(running, volunteer, co
     items = re.findall(r'<li class="result( result--overdue)?">(.*?)</li>', page, re.S)
     overdue = [body for marked, body in items if marked]
     due = [body for marked, body in items if not marked]
-    assert len(overdue) == 1 and week.due_on.strftime("%d/%m/%Y") in overdue[0]
+    assert len(overdue) == 1 and day_text(week.due_on) in overdue[0]
     assert "Quá hạn" in overdue[0] or "Overdue" in overdue[0]
-    assert len(due) == 1 and month.due_on.strftime("%d/%m/%Y") in due[0]
+    assert len(due) == 1 and day_text(month.due_on) in due[0]
 
 
 def test_ceremony_minutes_list_every_recipient_of_the_day(running, officer, commune):

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required
-from digiward.core.errors import DomainError
-from digiward.core.jobs import job_start
+from digiward.core.attempts import attempt
 from digiward.core.params import number_from
 from digiward.core.permissions import Perm
 from digiward.donations import services, wording, workflow
@@ -41,7 +40,6 @@ from digiward.donations.selectors import (
     list_entries,
     phones_available,
 )
-from digiward.donations.tasks import export_list
 from digiward.donations.views.common import audit_view, get_campaign
 
 
@@ -64,16 +62,13 @@ def campaign_edit(request: CommuneRequest, pk: int | None = None) -> HttpRespons
     campaign = get_campaign(request, pk) if pk else None
     form = CampaignForm(request.POST or None, instance=campaign, commune=request.access.commune)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form, success=_("Campaign saved.")) as outcome:
             saved = services.campaign_save(
                 access=request.access,
                 campaign=form.save(commit=False),
                 sponsors=form.cleaned_data["sponsors"],
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Campaign saved."))
+        if outcome.ok:
             return redirect("donations:campaign_detail", pk=saved.pk)
     return render(request, "donations/campaign_form.html", {"form": form, "campaign": campaign})
 
@@ -82,7 +77,7 @@ def campaign_edit(request: CommuneRequest, pk: int | None = None) -> HttpRespons
 def campaign_detail(request: CommuneRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
     run = RankingRun.objects.filter(campaign=campaign).select_related("job").first()
-    target = workflow.NEXT.get(campaign.status)
+    target = workflow.next_status(campaign.status)
     context = {
         "campaign": campaign,
         "sponsors": campaign.sponsors.all(),
@@ -104,13 +99,11 @@ def campaign_detail(request: CommuneRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_status(request: CommuneRequest, pk: int) -> HttpResponseBase:
     campaign = get_campaign(request, pk)
-    try:
+    with attempt(request) as outcome:
         updated = services.campaign_transition(
             access=request.access, campaign=campaign, target=request.POST.get("status", "")
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("The campaign is now: %(status)s.") % {"status": updated.get_status_display()},
@@ -124,12 +117,8 @@ def pledge_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
     campaign = get_campaign(request, pk)
     form = PledgeForm(request.POST, campaign=campaign)
     if form.is_valid():
-        try:
+        with attempt(request, success=_("Pledge recorded.")):
             services.pledge_add(access=request.access, campaign=campaign, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Pledge recorded."))
     else:
         messages.error(request, _("The pledge was not recorded: check the quantity and value."))
     return redirect("donations:campaign_detail", pk=campaign.pk)
@@ -145,14 +134,12 @@ def campaign_rules(request: CommuneRequest, pk: int) -> HttpResponseBase:
         else RulesForm.for_rules(campaign.ranking_rules)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        saved = _("Rules saved. Rank the households again to apply them.")
+        with attempt(request, form=form, success=saved) as outcome:
             services.campaign_rules_save(
                 access=request.access, campaign=campaign, rules=form.rules()
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Rules saved. Rank the households again to apply them."))
+        if outcome.ok:
             return redirect("donations:campaign_detail", pk=campaign.pk)
     return render(
         request,
@@ -213,16 +200,13 @@ def item_receive(request: CommuneRequest, pk: int) -> HttpResponseBase:
             new = [services.NewItem(sim_number=line, **common) for line in form.lines()]
         else:
             new = [services.NewItem(**common) for _n in range(data["quantity"])]
-        try:
+        with attempt(request, form=form) as outcome:
             created = services.items_receive(access=request.access, campaign=campaign, items=new)
-        except services.ItemsRefused as refused:
-            problems = refused.problems
-            form.add_error(None, refused.message)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("%(count)s items recorded.") % {"count": len(created)})
             return redirect("donations:item_list", pk=campaign.pk)
+        if isinstance(outcome.error, services.ItemsRefused):
+            problems = outcome.error.problems
     return render(
         request,
         "donations/item_receive.html",
@@ -238,12 +222,9 @@ def item_return(request: CommuneRequest, item_pk: int) -> HttpResponseBase:
     )
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form, success=_("Return recorded.")) as outcome:
             services.item_return(access=request.access, item=item, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Return recorded."))
+        if outcome.ok:
             return redirect("donations:item_list", pk=item.campaign_id)
     return render(
         request,
@@ -256,12 +237,8 @@ def item_return(request: CommuneRequest, item_pk: int) -> HttpResponseBase:
 @require_POST
 def item_repaired(request: CommuneRequest, item_pk: int) -> HttpResponseBase:
     item = get_object_or_404(Item.objects.for_access(request.access), pk=item_pk)
-    try:
+    with attempt(request, success=_("The item is back in stock.")):
         services.item_repaired(access=request.access, item=item)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The item is back in stock."))
     return redirect("donations:item_list", pk=item.campaign_id)
 
 
@@ -272,10 +249,9 @@ def item_repaired(request: CommuneRequest, item_pk: int) -> HttpResponseBase:
 @require_POST
 def ranking_start(request: CommuneRequest, pk: int) -> HttpResponseBase:
     campaign = get_campaign(request, pk)
-    try:
+    with attempt(request) as outcome:
         job = services.ranking_start(access=request.access, campaign=campaign)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if not outcome.ok:
         return redirect("donations:campaign_detail", pk=campaign.pk)
     return redirect("core:job_detail", job_id=job.pk)
 
@@ -338,15 +314,7 @@ def priority_list(request: CommuneRequest, pk: int) -> HttpResponse:
 @require_POST
 def list_export(request: CommuneRequest, pk: int) -> HttpResponseBase:
     campaign = get_campaign(request, pk)
-    job = job_start(
-        acting_user=request.access.user,
-        commune=request.access.commune,
-        kind="donations.export_list",
-        title=_("Priority list of %(campaign)s (Excel)") % {"campaign": campaign.name},
-        task=export_list,
-        perm=Perm.MANAGE_CAMPAIGNS,
-        params={"campaign_id": campaign.pk},
-    )
+    job = services.list_export_start(access=request.access, campaign=campaign)
     return redirect("core:job_detail", job_id=job.pk)
 
 
@@ -364,12 +332,10 @@ def list_change(request: CommuneRequest, pk: int) -> HttpResponseBase:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        changed = _("The list was changed; the reason is kept with it.")
+        with attempt(request, form=form, success=changed) as outcome:
             services.list_change(access=request.access, campaign=campaign, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("The list was changed; the reason is kept with it."))
+        if outcome.ok:
             return redirect("donations:list", pk=campaign.pk)
     return render(
         request,

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.dates import day_or_404
-from digiward.core.errors import DomainError
+from digiward.core.dates import day_or_404, day_text
 from digiward.core.models import AuditAction
 from digiward.core.permissions import Perm
 from digiward.donations import pdf, ranking, services, wording, workflow
 from digiward.donations.forms import AllocationForm, CancelForm, FollowUpForm, HandoverForm
 from digiward.donations.models import (
+    HANDOVER_CHECKLIST,
     Allocation,
     AllocationStatus,
     FollowUp,
@@ -26,7 +27,7 @@ from digiward.donations.models import (
     PriorityEntry,
 )
 from digiward.donations.selectors import follow_up_tasks, household_facts
-from digiward.donations.views.common import attachment, audit_view, get_campaign
+from digiward.donations.views.common import audit_view, exported_file, get_campaign
 from digiward.registry.models import Household
 
 
@@ -52,7 +53,7 @@ def campaign_household(request: CommuneRequest, pk: int, household_pk: int) -> H
     if request.method == "POST":
         request.access.require(Perm.MANAGE_CAMPAIGNS)
         if form.is_valid():
-            try:
+            with attempt(request, form=form, success=_("Items allocated.")) as outcome:
                 services.allocation_create(
                     access=request.access,
                     campaign=campaign,
@@ -60,10 +61,7 @@ def campaign_household(request: CommuneRequest, pk: int, household_pk: int) -> H
                     recipient=form.cleaned_data["recipient"],
                     items=list(form.cleaned_data["items"]),
                 )
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, _("Items allocated."))
+            if outcome.ok:
                 return redirect(
                     "donations:campaign_household", pk=campaign.pk, household_pk=household.pk
                 )
@@ -94,7 +92,7 @@ def campaign_household(request: CommuneRequest, pk: int, household_pk: int) -> H
         "handovers": Handover.objects.filter(campaign=campaign, household=household),
         "form": form,
         "allocates": campaign.status in workflow.ALLOCATES,
-        "changes_list": campaign.status in workflow.REVIEWS + workflow.AMENDS,
+        "changes_list": campaign.status in workflow.CHANGES_LIST,
         "hands_over": campaign.status in workflow.HANDS_OVER,
         "waiting": Allocation.objects.filter(
             campaign=campaign, household=household, status=AllocationStatus.ALLOCATED
@@ -111,14 +109,10 @@ def allocation_cancel(request: CommuneRequest, allocation_pk: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Say why the allocation is cancelled."))
     else:
-        try:
+        with attempt(request, success=_("Allocation cancelled; the item is back in stock.")):
             services.allocation_cancel(
                 access=request.access, allocation=allocation, reason=form.cleaned_data["reason"]
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Allocation cancelled; the item is back in stock."))
     return redirect(
         "donations:campaign_household",
         pk=allocation.campaign_id,
@@ -136,16 +130,14 @@ def handover_create(request: CommuneRequest, pk: int, household_pk: int) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = services.HandoverDetails(**{k: v for k, v in data.items() if k != "allocations"})
-        try:
+        with attempt(request, form=form) as outcome:
             handover = services.handover_record(
                 access=request.access,
                 campaign=campaign,
                 allocations=list(data["allocations"]),
                 details=details,
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Handover %(ref)s recorded; follow-ups are planned.")
@@ -178,7 +170,7 @@ def handover_detail(request: CommuneRequest, handover_pk: int) -> HttpResponse:
             "follow_ups": handover.follow_ups.select_related("done_by"),
             "checklist": [
                 (handover._meta.get_field(n).verbose_name, getattr(handover, n))
-                for n in services.CHECKLIST
+                for n in HANDOVER_CHECKLIST
             ],
             "today": timezone.localdate(),
         },
@@ -193,18 +185,12 @@ def handover_minutes(request: CommuneRequest, handover_pk: int) -> HttpResponse:
         pk=handover_pk,
     )
     get_campaign(request, handover.campaign_id)
-    content = pdf.handover_minutes_pdf(handover)
-    audit_record(
-        action=AuditAction.EXPORT,
-        commune=request.access.commune,
+    return exported_file(
+        request,
+        pdf.handover_minutes_pdf(handover),
         obj=handover,
         object_repr=f"{handover.reference} (PDF)",
-    )
-    return attachment(
-        content,
         filename=f"bien-ban-ban-giao-{handover.number:02d}.pdf",
-        content_type="application/pdf",
-        inline=True,
     )
 
 
@@ -214,18 +200,12 @@ def ceremony_minutes(request: CommuneRequest, pk: int) -> HttpResponse:
     day = day_or_404(request.GET.get("date", ""))
     if not Handover.objects.filter(campaign=campaign, handed_on=day).exists():
         raise Http404
-    content = pdf.ceremony_minutes_pdf(campaign, day)
-    audit_record(
-        action=AuditAction.EXPORT,
-        commune=request.access.commune,
+    return exported_file(
+        request,
+        pdf.ceremony_minutes_pdf(campaign, day),
         obj=campaign,
-        object_repr=f"{campaign.name}: {day:%d/%m/%Y} (PDF)",
-    )
-    return attachment(
-        content,
+        object_repr=f"{campaign.name}: {day_text(day)} (PDF)",
         filename=f"bien-ban-ban-giao-{day:%Y%m%d}.pdf",
-        content_type="application/pdf",
-        inline=True,
     )
 
 
@@ -275,14 +255,11 @@ def follow_up_record(request: CommuneRequest, follow_up_pk: int) -> HttpResponse
     )
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form, success=_("Follow-up recorded.")) as outcome:
             services.follow_up_record(
                 access=request.access, follow_up=follow_up, **form.cleaned_data
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Follow-up recorded."))
+        if outcome.ok:
             return redirect("donations:follow_up_list")
     # The page shows the recipient's name and phone number: a view of personal data.
     audit_record(

@@ -10,16 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
-from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
-from digiward.core.models import AuditAction
+from digiward.core.attempts import attempt
 from digiward.core.permissions import Perm
 from digiward.donations import pdf, services
 from digiward.donations.exports import sponsor_report_xlsx
 from digiward.donations.forms import PolicyForm, SponsorContactForm, SponsorForm
 from digiward.donations.models import HouseholdPolicy, Sponsor, SponsorContact
 from digiward.donations.selectors import campaigns_for, sponsor_report
-from digiward.donations.views.common import attachment, audit_view, get_campaign
+from digiward.donations.views.common import XLSX, audit_view, exported_file, get_campaign
 
 
 @commune_required(Perm.VIEW_CAMPAIGNS)
@@ -38,12 +36,9 @@ def sponsor_edit(request: CommuneRequest, sponsor_pk: int | None = None) -> Http
     )
     form = SponsorForm(request.POST or None, instance=sponsor)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form, success=_("Sponsor saved.")) as outcome:
             services.sponsor_save(access=request.access, sponsor=form.save(commit=False))
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Sponsor saved."))
+        if outcome.ok:
             return redirect("donations:sponsor_list")
     contact_form = SponsorContactForm(commune=request.access.commune) if sponsor else None
     return render(
@@ -64,14 +59,10 @@ def sponsor_contact_add(request: CommuneRequest, sponsor_pk: int) -> HttpRespons
     sponsor = get_for_access(Sponsor.objects.all(), request.access, pk=sponsor_pk)
     form = SponsorContactForm(request.POST, commune=request.access.commune)
     if form.is_valid():
-        try:
+        with attempt(request, success=_("This sign-in now sees the sponsor's report.")):
             services.sponsor_contact_link(
                 access=request.access, sponsor=sponsor, user=form.cleaned_data["user"]
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("This sign-in now sees the sponsor's report."))
     else:
         messages.error(request, _("Choose a sponsor viewer of this commune."))
     return redirect("donations:sponsor_edit", sponsor_pk=sponsor.pk)
@@ -100,12 +91,9 @@ def policy_list(request: CommuneRequest) -> HttpResponseBase:
         initial={"household": request.GET.get("household", "")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form, success=_("Policy status saved.")) as outcome:
             services.household_policy_save(access=request.access, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Policy status saved."))
+        if outcome.ok:
             return redirect("donations:policy_list")
     policies = (
         HouseholdPolicy.objects.for_access(request.access)
@@ -139,33 +127,23 @@ def report_detail(request: CommuneRequest, pk: int) -> HttpResponse:
 @commune_required(Perm.VIEW_SPONSOR_REPORT)
 def report_pdf(request: CommuneRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
-    content = pdf.sponsor_report_pdf(sponsor_report(campaign), printed_on=timezone.localdate())
-    audit_record(
-        action=AuditAction.EXPORT,
-        commune=request.access.commune,
+    return exported_file(
+        request,
+        pdf.sponsor_report_pdf(sponsor_report(campaign), printed_on=timezone.localdate()),
         obj=campaign,
         object_repr=f"{campaign.name}: sponsor report (PDF)",
-    )
-    return attachment(
-        content,
         filename=f"bao-cao-tai-tro-{campaign.pk}.pdf",
-        content_type="application/pdf",
-        inline=True,
     )
 
 
 @commune_required(Perm.VIEW_SPONSOR_REPORT)
 def report_xlsx(request: CommuneRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
-    content = sponsor_report_xlsx(sponsor_report(campaign))
-    audit_record(
-        action=AuditAction.EXPORT,
-        commune=request.access.commune,
+    return exported_file(
+        request,
+        sponsor_report_xlsx(sponsor_report(campaign)),
         obj=campaign,
         object_repr=f"{campaign.name}: sponsor report (Excel)",
-    )
-    return attachment(
-        content,
         filename=f"bao-cao-tai-tro-{campaign.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digiward.donations.words import number_in_words, vnd_figures, vnd_in_words
+from digiward.donations.wording import number_in_words, vnd_figures, vnd_in_words
 
 
 @pytest.mark.parametrize(

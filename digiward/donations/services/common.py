@@ -1,0 +1,44 @@
+"""What the donations services share: the campaign lock, the audit row of a save."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import models
+
+from digiward.core.access import Access
+from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.models import AuditAction
+from digiward.donations.models import Campaign
+
+
+def locked_campaign(campaign: Campaign) -> Campaign:
+    """The campaign row, locked until the transaction ends, as it is now in the database.
+
+    Every write that depends on the campaign's stage, its list or its stock takes this
+    lock first, so a stage change, an amendment and an allocation wait for one another
+    instead of committing alongside."""
+    locked: Campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    return locked
+
+
+def audit_saved(
+    *,
+    access: Access,
+    obj: models.Model,
+    fields: Sequence[str],
+    before: Mapping[str, Any] | None,
+    changes: Mapping[str, Any] | None = None,
+    object_repr: str = "",
+) -> None:
+    """The audit row of a create (`before` is None) or of an edit (`before`: the
+    `snapshot` of `fields` taken before it): the fields that changed, [old, new] each,
+    then any `changes` the caller adds."""
+    audit_record(
+        action=AuditAction.CREATE if before is None else AuditAction.CHANGE,
+        commune=access.commune,
+        obj=obj,
+        object_repr=object_repr,
+        changes={**diff(before or {}, snapshot(obj, fields)), **(changes or {})},
+    )
