@@ -9,11 +9,11 @@ Ninh Kiều (10.034 N, 105.783 E), each with its procedure's visit length (20–
 the times someone is home (mornings, afternoons, two short slots, or any time); 4
 officers working 07:30–16:30, two of them authorised to certify (a quarter of the
 visits are certifications). The measured path is the background job's:
-`scheduling.dayplan_solve` = read the day from the database (`planner.gather_day`),
+`services.dayplan_solve` = read the day from the database (`planner.gather_day`),
 build the travel matrix and solve (`dayplan.solve_day` → `planning.routing.plan_routes`:
 VROOM, then a 0.6 s OR-Tools polish, capped at 1.5 s; every route re-checked by
 `validate_plan`), then write the visits, routes and notifications
-(`scheduling.dayplan_apply`). Goal (issue 7): a plan in under 2 s.
+(`services.dayplan_apply`). Goal (issue 7): a plan in under 2 s.
 
 Each run starts from the same state (no plan, all 40 accepted). Figures go to stdout and
 bench/results/homecare.txt.
@@ -161,18 +161,18 @@ def reset(commune) -> None:
 
 
 def one_run(commune, day: date, planner, **solve) -> dict[str, float]:
-    from digiward.homecare import scheduling
+    from digiward.homecare import services
     from digiward.homecare.dayplan import solve_day
     from digiward.homecare.planner import gather_day, travel_for
 
     reset(commune)
-    plan = scheduling.dayplan_for(commune, day)
+    plan = services.dayplan_for(commune, day)
     t0 = time.perf_counter()
     gathered = gather_day(commune, day, plan)
     t1 = time.perf_counter()
     solution = solve_day(gathered.problem, travel_for(gathered.settings), **solve)
     t2 = time.perf_counter()
-    outcome = scheduling.dayplan_apply(plan, gathered, solution, acting_user=planner)
+    outcome = services.dayplan_apply(plan, gathered, solution, acting_user=planner)
     t3 = time.perf_counter()
     used = sum(1 for r in solution.routes if r.stops)
     return {
@@ -191,7 +191,7 @@ def booking_latency(commune, day: date, officer) -> list[float]:
     """A hand booking into a route that already has visits (best insertion + re-check)."""
     from digiward.core.access import access_for
     from digiward.core.errors import DomainError
-    from digiward.homecare import scheduling
+    from digiward.homecare import services
     from digiward.homecare.models import HomeSupportRequest
 
     access = access_for(officer, commune)
@@ -201,7 +201,7 @@ def booking_latency(commune, day: date, officer) -> list[float]:
     )[:8]:
         started = time.perf_counter()
         with contextlib.suppress(DomainError):  # a full route refuses: still an answer
-            scheduling.visit_book(access=access, request=request, officer=officer, day=day)
+            services.visit_book(access=access, request=request, officer=officer, day=day)
         times.append(time.perf_counter() - started)
     return times
 

@@ -144,7 +144,7 @@ def procedures_world(commune: Commune, admin: User) -> dict[str, Any]:
 def homecare_world(commune: Commune, admin: User, officer: User, volunteer: User) -> dict[str, Any]:
     """A request booked on the next working day (arrived, with an authorization and a
     photo); the volunteer goes along with the officer; a leave; a procedure profile."""
-    from digiward.homecare import recording, scheduling
+    from digiward.homecare import services
     from digiward.homecare.models import Authority, LegalForm
     from digiward.homecare.tests.factories import (
         CertificationFactory,
@@ -165,21 +165,19 @@ def homecare_world(commune: Commune, admin: User, officer: User, volunteer: User
     access = staff_access(officer, commune)
     home_request = RequestFactory(commune=commune, procedure=certification)
     WindowFactory(request=home_request, starts_at=time(8), ends_at=time(11))
-    visit = scheduling.visit_book(
-        access=access, request=home_request, officer=officer, day=plan_day
-    )
-    recording.visit_arrive(access=access, visit=visit)
-    recording.authorization_record(
+    visit = services.visit_book(access=access, request=home_request, officer=officer, day=plan_day)
+    services.visit_arrive(access=access, visit=visit)
+    services.authorization_record(
         access=access,
         visit=visit,
-        data=recording.AuthorizationData(
+        data=services.AuthorizationData(
             principal_name=home_request.person_name,
             agent_name="Lê Văn Con",
             scope="Nhận lương hưu thay",
             legal_form=LegalForm.CONTRACT,
         ),
     )
-    photo = recording.photo_add(access=access, visit=visit, upload=jpeg(), caption="Giấy tờ")
+    photo = services.photo_add(access=access, visit=visit, upload=jpeg(), caption="Giấy tờ")
     waiting = RequestFactory(commune=commune, procedure=certification)
     WindowFactory(request=waiting, starts_at=time(8), ends_at=time(11))
     leave = LeaveFactory(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneNumberField
 from digiward.core.widgets import DateInput, TimeInput
-from digiward.guidance.desk import MAX_MINUTES, SessionInput
 from digiward.guidance.models import (
     WEEKDAY_CHOICES,
     AgeBand,
@@ -28,6 +27,7 @@ from digiward.guidance.models import (
     VisitorSex,
 )
 from digiward.guidance.selectors import users_for_team
+from digiward.guidance.services.desk import MAX_MINUTES, SessionInput
 from digiward.registry.journey import MilestoneKind
 
 
@@ -92,6 +92,14 @@ class AvailabilityForm(forms.Form):
             (weekday, kind): self.cleaned_data[f"a_{weekday}_{kind}"]
             for weekday, kind in self.cells
         }
+
+    def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The selects arranged as weekday rows × slot columns, for the template."""
+        rows: dict[int, list[forms.BoundField]] = {}
+        for weekday, kind in self.cells:
+            rows.setdefault(weekday, []).append(self[f"a_{weekday}_{kind}"])
+        labels = dict(WEEKDAY_CHOICES)
+        return [(str(labels[d]), fields) for d, fields in sorted(rows.items())]
 
 
 class AbsenceForm(forms.Form):
@@ -247,6 +255,17 @@ class SessionForm(forms.Form):
                 "age_band", _("Pick the person from the registry, or at least their age.")
             )
         return data
+
+    @staticmethod
+    def chips() -> dict[str, Any]:
+        """The choices the log shows as big tap targets ("chips"), by group."""
+        return {
+            "age_bands": AgeBand.choices,
+            "sexes": VisitorSex.choices,
+            "outcomes": Outcome.choices,
+            "alone_choices": AloneNextTime.choices,
+            "channels": Channel.choices,
+        }
 
     def to_input(self) -> SessionInput:
         d = self.cleaned_data

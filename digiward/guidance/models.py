@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.models import CommuneOwned, Job
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import MilestoneKind
@@ -155,7 +156,7 @@ class Absence(CommuneOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        return f"{self.member} {day_text(self.start)}–{day_text(self.end)}"
 
 
 class SlotTemplate(CommuneOwned):
@@ -271,7 +272,7 @@ class DutyShift(CommuneOwned):
         indexes = [models.Index(fields=["commune", "date"], name="guidance_shift_day")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {day_text(self.date)}"
 
     @property
     def slot_id(self) -> str:
@@ -469,7 +470,7 @@ class QueueTicket(CommuneOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number:03d} ({self.issued_on:%d/%m/%Y})"
+        return f"{self.number:03d} ({day_text(self.issued_on)})"
 
     @property
     def label(self) -> str:
@@ -559,7 +560,7 @@ class HelpSession(CommuneOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.helped_on:%d/%m/%Y} {self.person_label}"
+        return f"{day_text(self.helped_on)} {self.person_label}"
 
     @property
     def person_label(self) -> str:

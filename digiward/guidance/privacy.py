@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.models import AuditAction
 from digiward.core.personal_data import (
     Record,
@@ -58,7 +59,7 @@ class HelpSessions(Section[Resident]):
         )
         return [
             record(
-                f"{session.helped_on:%d/%m/%Y} · {session.what}",
+                f"{day_text(session.helped_on)} · {session.what}",
                 [
                     *model_entries(session, SESSION_FIELDS),
                     entry(

@@ -1,5 +1,5 @@
 """Reads of the guidance team that several screens share: the month calendar, a member's
-shifts, hours served, open swaps, the desk queue and its waiting times."""
+shifts, hours served, availability, open swaps, the desk queue and its waiting times."""
 
 from __future__ import annotations
 
@@ -14,18 +14,22 @@ from django.utils import timezone
 
 from digiward.core.models import Commune, Role, User
 from digiward.guidance.models import (
+    DEFAULT_TEMPLATES,
     Attendance,
     DutyShift,
+    MemberAvailability,
     QueueStatus,
     QueueTicket,
     Roster,
     ShiftAssignment,
+    SlotKind,
+    SlotTemplate,
     SwapRequest,
     SwapStatus,
     TeamMember,
 )
 from digiward.guidance.rostering import closed_days, month_bounds
-from digiward.guidance.services import shift_gaps
+from digiward.guidance.services.rules import shift_gaps
 
 
 @dataclass
@@ -169,6 +173,26 @@ def candidates_for(shift: DutyShift) -> list[TeamMember]:
         .select_related("user")
         .order_by("user__full_name")
     )
+
+
+def availability_cells(commune: Commune) -> list[tuple[int, str]]:
+    """The (weekday, kind) pairs the desk opens: what a member's availability is asked
+    about (the usual hours while the commune has no opening hours yet), by day then slot."""
+    cells: set[tuple[int, str]] = set()
+    for template in SlotTemplate.objects.for_commune(commune).filter(is_active=True):
+        cells.update((day, template.kind) for day in template.weekdays)
+    if not cells:
+        cells = {(d, k) for k, _s, _e, days in DEFAULT_TEMPLATES for d in days}
+    order = list(SlotKind.values)
+    return sorted(cells, key=lambda c: (c[0], order.index(c[1]) if c[1] in order else 9))
+
+
+def availability_of(member: TeamMember) -> dict[tuple[int, str], str]:
+    """What a member said for each (weekday, kind); "available" is not stored."""
+    return {
+        (row.weekday, row.kind): row.value
+        for row in MemberAvailability.objects.filter(member=member)
+    }
 
 
 def users_for_team(commune: Commune) -> QuerySet[User]:

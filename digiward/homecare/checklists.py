@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from digiward.core.dates import day_text
 from digiward.homecare.models import Authority, ProcedureProfile
 from digiward.procedures.models import Procedure, ProcedureField
 from digiward.registry.journey import MilestoneKind
@@ -146,9 +147,9 @@ def call_script(
 ) -> list[str]:
     """What to say when phoning the day before, line by line, with the details filled in."""
     when = (
-        _("%(day)s at about %(time)s") % {"day": f"{day:%d/%m/%Y}", "time": f"{at:%H:%M}"}
+        _("%(day)s at about %(time)s") % {"day": day_text(day), "time": f"{at:%H:%M}"}
         if day and at
-        else (f"{day:%d/%m/%Y}" if day else _("the agreed day"))
+        else (day_text(day) if day else _("the agreed day"))
     )
     lines = [
         _(

@@ -28,6 +28,7 @@ from digiward.homecare.models import (
     Weekday,
 )
 from digiward.homecare.services import RequestDetails, WindowData
+from digiward.homecare.services.officers import PROCEDURE_FIELDS, PROFILE_FIELDS
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Area
@@ -432,15 +433,7 @@ class OfficerProfileForm(forms.ModelForm[OfficerProfile]):
 
     class Meta:
         model = OfficerProfile
-        fields = [
-            "takes_home_visits",
-            "authorities",
-            "work_starts",
-            "work_ends",
-            "working_days",
-            "max_visits",
-            "volunteer",
-        ]
+        fields = list(PROFILE_FIELDS)  # what the form edits is what the audit records
         widgets = {"work_starts": TimeInput(), "work_ends": TimeInput()}
         help_texts = {
             "volunteer": _("A guidance-team volunteer who goes along (optional)."),
@@ -524,14 +517,7 @@ class ProcedureProfileForm(forms.ModelForm[ProcedureProfile]):
 
     class Meta:
         model = ProcedureProfile
-        fields = [
-            "sla_working_days",
-            "visit_minutes",
-            "required_authority",
-            "officer_brings",
-            "person_prepares",
-            "call_script",
-        ]
+        fields = list(PROCEDURE_FIELDS)
         widgets = {"call_script": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "sla_working_days": _("Empty: the commune's default deadline."),

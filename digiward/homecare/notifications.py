@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from digiward.core.dates import day_text
 from digiward.core.outbox import notification_queue
 from digiward.core.phones import PhoneError, parse_phone
 from digiward.homecare.models import HomeSupportRequest, HomeVisit
@@ -62,7 +63,7 @@ def _send(request: HomeSupportRequest, *, event: str, subject: str, body: str) -
 
 def notify_scheduled(request: HomeSupportRequest, visit: HomeVisit) -> int:
     with translation.override(CITIZEN_LANGUAGE):
-        when = f"{visit.day:%d/%m/%Y}"
+        when = day_text(visit.day)
         if visit.starts_at is not None:
             when = _("%(day)s, at about %(time)s") % {
                 "day": when,

@@ -4,7 +4,8 @@ Who can go (officers with a profile, working that weekday, not on leave, not on 
 locked route), which requests wait for a visit that day (accepted or needing a second
 visit, plus the unlocked planned visits of the day, which are re-planned), where each
 home is (the request's GPS point, else its registry household's), how long each visit
-takes and when someone is home. Writes happen in `homecare.scheduling`.
+takes and when someone is home. This module only reads: the writes are in
+`homecare.services` (`booking` by hand, `dayplan` for the whole day).
 
 Travel times: `travel_for` returns planning's `StraightLineTravel` with the commune's
 road factor and speed. A real routing engine (OSRM) can replace it without touching
@@ -24,8 +25,9 @@ from django.db.models import Max, Min
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
-from digiward.core.models import Commune
+from digiward.core.models import Commune, User
 from digiward.core.selectors import calendar_for
 from digiward.core.workdays import WorkingCalendar
 from digiward.homecare.checklists import ProcedureNeeds, needs_for
@@ -305,6 +307,14 @@ def unavailability(profile: OfficerProfile, day: date) -> str | None:
     return None
 
 
+def officer_profile(commune: Commune, user: User) -> OfficerProfile | None:
+    """The user's home-visit profile in this commune (None: they have none)."""
+    profile: OfficerProfile | None = (
+        OfficerProfile.objects.for_commune(commune).select_related("user").filter(user=user).first()
+    )
+    return profile
+
+
 def officer_profiles(commune: Commune) -> list[OfficerProfile]:
     return list(
         OfficerProfile.objects.for_commune(commune)
@@ -339,15 +349,19 @@ class GatheredDay:
     locked_officers: set[int] = field(default_factory=set)
 
 
+def refuse_closed_day(calendar: WorkingCalendar, day: date) -> None:
+    """No day plan on a weekend, a public holiday or a day the commune closes."""
+    if not calendar.is_working_day(day):
+        raise DomainError(
+            _("%(day)s is not a working day: no visits are planned on it.") % {"day": day_text(day)}
+        )
+
+
 def gather_day(commune: Commune, day: date, plan: DayPlan | None = None) -> GatheredDay:
     settings = settings_for(commune)
     center = center_of(settings)
     calendar = calendar_for(commune)
-    if not calendar.is_working_day(day):
-        raise DomainError(
-            _("%(day)s is not a working day: no visits are planned on it.")
-            % {"day": f"{day:%d/%m/%Y}"}
-        )
+    refuse_closed_day(calendar, day)
     locked: set[int] = set()
     if plan is not None:
         locked = set(

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digiward.core.chunks import chunked
+from digiward.core.dates import day_text
 from digiward.core.models import AuditAction
 from digiward.core.personal_data import (
     ERASED_TEXT,
@@ -48,6 +49,7 @@ from digiward.core.personal_data import (
 )
 from digiward.homecare.models import (
     OPEN_STATUSES,
+    VISIT_NEED_FIELDS,
     AuthorizationConfirmation,
     HomeSupportRequest,
     HomeVisit,
@@ -74,16 +76,7 @@ REQUEST_FIELDS = (
     "requester_relation",
 )
 REQUEST_MORE_FIELDS = (
-    "address",
-    "area",
-    "latitude",
-    "longitude",
-    "procedure",
-    "procedure_other",
-    "reason",
-    "reason_detail",
-    "preferred_times",
-    "urgency",
+    *VISIT_NEED_FIELDS,
     "consent_at",
     "received_on",
     "due_on",
@@ -215,7 +208,7 @@ class Visits(Section[Resident]):
         visits = _visits_of(subject).select_related("request", "officer", "recorded_by")
         return [
             record(
-                f"{visit.day:%d/%m/%Y} · {visit.request.tracking_code}",
+                f"{day_text(visit.day)} · {visit.request.tracking_code}",
                 [
                     entry("request", _("request"), visit.request.tracking_code),
                     *model_entries(visit, VISIT_FIELDS),

@@ -1,38 +1,64 @@
-"""Reads for the home-support screens: the inbox, deadlines, day plans, my visits."""
+"""Reads for the home-support screens: the inbox, deadlines, a request's page, day plans,
+my visits, what a visit needs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from digiward.core.access import Access
-from digiward.core.models import Commune
+from digiward.core.models import Commune, User
 from digiward.core.selectors import calendar_for
+from digiward.homecare.checklists import (
+    MILESTONE_BY_SLUG,
+    ProcedureNeeds,
+    call_script,
+    merged,
+)
+from digiward.homecare.eligibility import basis_labels
 from digiward.homecare.models import (
     OPEN_STATUSES,
+    Authority,
     DayPlan,
     HomeSupportRequest,
     HomeVisit,
     OfficerProfile,
     OfficerRoute,
+    RequestSource,
     RequestStatus,
     VisitStatus,
 )
-from digiward.homecare.planner import officer_profiles, settings_for, unavailability
+from digiward.homecare.planner import (
+    officer_profile,
+    officer_profiles,
+    profiles_for,
+    request_needs,
+    settings_for,
+    unavailability,
+)
+from digiward.homecare.sla import DueState, due_state, working_days_left
 from digiward.homecare.wording import UNAVAILABLE, left_out_label
+from digiward.homecare.workflow import REQUEST, SCHEDULABLE, SECOND_VISIT_FROM
+from digiward.procedures.models import Procedure
 
 __all__ = [
     "OPEN_STATUSES",
+    "call_script_for",
     "companion_visits",
+    "deadline_rows",
     "deadlines",
     "goes_along",
     "inbox",
+    "may_certify",
     "my_visits",
     "plan_overview",
     "planned_visit",
+    "request_page",
+    "visit_needs",
 ]
 
 
@@ -97,6 +123,157 @@ def deadlines(commune: Commune, today: date | None = None) -> Deadlines:
             open_requests.filter(due_on__gte=window.today, due_on__lte=window.soon_until)
         ),
     )
+
+
+def deadline_rows(
+    commune: Commune, lists: Deadlines
+) -> dict[str, list[tuple[HomeSupportRequest, int]]]:
+    """The deadline page's rows: each overdue request with its working days late, each
+    request due soon with its working days left."""
+    calendar = calendar_for(commune)
+    today = lists.window.today
+    return {
+        "overdue": [
+            (r, -working_days_left(calendar, today, r.due_on))  # type: ignore[arg-type]
+            for r in lists.overdue
+        ],
+        "due_soon": [
+            (r, working_days_left(calendar, today, r.due_on))  # type: ignore[arg-type]
+            for r in lists.due_soon
+        ],
+    }
+
+
+# --- A request's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """A request's page besides the request itself: what its procedures need, how close
+    its deadline is, its visits, and which decisions its status allows (`can`)."""
+
+    procedures: list[Procedure]
+    needs: list[ProcedureNeeds]
+    officer_brings: list[str]
+    person_prepares: list[str]
+    authorities: list[str]
+    bases: list[str]
+    due: DueState | None
+    days_left: int | None
+    visits: list[HomeVisit]
+    planned: HomeVisit | None
+    can: dict[str, bool]
+    is_phone_call: bool
+    # What the booking form proposes: the user when they visit homes, the next working day.
+    book_officer: int | None
+    book_day: date
+
+    def context(self) -> dict[str, Any]:
+        """The page's template variables, one per field."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def request_page(access: Access, request: HomeSupportRequest) -> RequestPage:
+    commune = access.commune
+    settings = settings_for(commune)
+    needs = request_needs(request, profiles_for(commune), settings)
+    calendar = calendar_for(commune)
+    today = timezone.localdate()
+    visits = list(
+        HomeVisit.objects.filter(request=request)
+        .select_related("officer", "route__plan")
+        .order_by("-day", "-pk")
+    )
+    profile = officer_profile(commune, access.user)
+    status = request.status
+    return RequestPage(
+        procedures=request.procedure_list(),
+        needs=needs,
+        officer_brings=merged(n.officer_brings for n in needs),
+        person_prepares=merged(n.person_prepares for n in needs),
+        authorities=sorted({n.authority_label for n in needs if n.authority}),
+        bases=basis_labels(request.eligibility_bases),
+        due=due_state(calendar, today, request.due_on, settings.due_soon_working_days)
+        if request.due_on and request.is_open
+        else None,
+        days_left=working_days_left(calendar, today, request.due_on) if request.due_on else None,
+        visits=visits,
+        planned=next((v for v in visits if v.status == VisitStatus.PLANNED), None),
+        can={
+            "accept": REQUEST.can(status, RequestStatus.ACCEPTED),
+            "reject": REQUEST.can(status, RequestStatus.REJECTED),
+            "cancel": REQUEST.can(status, RequestStatus.CANCELLED),
+            "complete": REQUEST.can(status, RequestStatus.COMPLETED),
+            "second_visit": REQUEST.can(status, RequestStatus.NEEDS_SECOND_VISIT)
+            and status in SECOND_VISIT_FROM,
+            "book": status in SCHEDULABLE,
+        },
+        is_phone_call=request.source == RequestSource.PHONE_CALL,
+        book_officer=access.user.pk if profile and profile.takes_home_visits else None,
+        book_day=calendar.next_working_day(today + timedelta(days=1)),
+    )
+
+
+def call_script_for(access: Access, request: HomeSupportRequest, page: RequestPage) -> list[str]:
+    """What to say when phoning the day before, in the name of the officer who goes (the
+    user while nobody is booked), with each procedure's own lines."""
+    planned = page.planned
+    officer = planned.officer if planned else access.user
+    custom = [
+        line.strip() for n in page.needs for line in n.call_script.splitlines() if line.strip()
+    ]
+    return call_script(
+        officer=officer.get_full_name(),
+        commune=access.commune.name,
+        person=request.person_name,
+        day=planned.day if planned else None,
+        at=planned.starts_at if planned else None,
+        procedures=[p.display_name for p in page.procedures]
+        + ([request.procedure_other] if request.procedure_other else []),
+        prepare=page.person_prepares,
+        custom=custom,
+    )
+
+
+# --- A visit ------------------------------------------------------------------------------
+
+
+def may_certify(commune: Commune, user: User) -> bool:
+    """May the user certify signatures and contracts at a home (their officer profile)?"""
+    profile = officer_profile(commune, user)
+    return profile is not None and profile.may(Authority.CERTIFY)
+
+
+@dataclass(frozen=True)
+class VisitNeeds:
+    """What the visit record asks about: the procedures' needs, the documents to check,
+    the journey step it usually reaches (only for a person linked to the registry)."""
+
+    needs: list[ProcedureNeeds]
+    documents: list[str]
+    milestone: str
+    is_certification: bool
+
+
+def visit_needs(commune: Commune, visit: HomeVisit) -> VisitNeeds:
+    needs = request_needs(visit.request, profiles_for(commune), settings_for(commune))
+    suggested = next(
+        (
+            MILESTONE_BY_SLUG[n.procedure.slug]
+            for n in needs
+            if n.procedure.slug in MILESTONE_BY_SLUG
+        ),
+        "",
+    )
+    return VisitNeeds(
+        needs=needs,
+        documents=merged(n.person_prepares for n in needs),
+        milestone=suggested if visit.request.resident_id else "",
+        is_certification=any(n.authority == Authority.CERTIFY for n in needs),
+    )
+
+
+# --- Day plans ----------------------------------------------------------------------------
 
 
 @dataclass

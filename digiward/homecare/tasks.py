@@ -7,11 +7,13 @@ from django_tasks import task
 
 from digiward.core.errors import DomainError
 from digiward.core.jobs import JobFailure, running_job
-from digiward.homecare.scheduling import dayplan_solve
 
 
 @task()
 def plan_day(job_id: str) -> None:
+    # Imported here: the services import this module to queue the task.
+    from digiward.homecare.services import dayplan_solve
+
     with running_job(job_id) as run:
         run.progress(0, total=2, message=_("Reading the day's requests and officers"), force=True)
         try:

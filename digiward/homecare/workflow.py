@@ -5,16 +5,17 @@
 
 A scheduled request goes back to accepted when its visit is taken off the plan, and to
 needs_second_visit when nobody was home or papers were missing. Completed, rejected and
-cancelled are final. Services call `guard_transition` after locking the row and before
-changing anything, so a wrong move changes nothing and says why, in the user's language.
+cancelled are final. `REQUEST` is that table (digiward.core.workflow); services lock the
+row and call `transition` before changing anything else, so a wrong move changes nothing
+and says why, in the user's language.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from digiward.core.errors import DomainError
+from digiward.core.workflow import Workflow
 from digiward.homecare.models import HomeSupportRequest, RequestStatus
 
 S = RequestStatus
@@ -29,46 +30,32 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.REJECTED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-FINAL = frozenset(status for status, targets in ALLOWED.items() if not targets)
+REQUEST = Workflow(
+    statuses=RequestStatus,
+    allowed=ALLOWED,
+    wrong=_("A request that is “%(current)s” cannot become “%(target)s”."),
+    already=_("This request is already “%(current)s”."),
+    finished=_("This request is already “%(current)s”: nothing more can change."),
+)
 # Where a request can be booked from: accepted, or waiting for a second visit.
 SCHEDULABLE = frozenset({S.ACCEPTED, S.NEEDS_SECOND_VISIT})
+# Actions that start from fewer statuses than the table allows: accepting starts only from
+# received (a scheduled request goes back to accepted only when its visit is taken off the
+# plan), asking for a second visit only from visited (not from scheduled).
+ACCEPT_FROM = frozenset({S.RECEIVED})
+SECOND_VISIT_FROM = frozenset({S.VISITED})
 
 
-class WrongTransition(DomainError):
-    """The request is not in a status this action can start from."""
+def transition(
+    request: HomeSupportRequest, target: str, *, starts: frozenset[str] | None = None
+) -> str:
+    """Guard, then move (the caller saves). Returns the previous status.
 
-
-def can_transition(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())
-
-
-def guard_transition(request: HomeSupportRequest, target: str) -> None:
-    """Refuse a move the workflow does not allow, naming both statuses."""
-    if can_transition(request.status, target):
-        return
-    if request.status in FINAL:
-        message = _("This request is already “%(current)s”: nothing more can change.")
-    elif request.status == target:
-        message = _("This request is already “%(current)s”.")
+    `starts`: the only statuses this action may start from, when the table allows more."""
+    if starts is not None:
+        REQUEST.guard_from(request.status, starts, target)
     else:
-        message = _("A request that is “%(current)s” cannot become “%(target)s”.")
-    raise WrongTransition(message % {"current": S(request.status).label, "target": S(target).label})
-
-
-def guard_from(request: HomeSupportRequest, starts: frozenset[str], target: str) -> None:
-    """For actions that only start from some statuses (accepting starts from received;
-    a scheduled request goes back to accepted only when its visit is taken off the plan)."""
-    if request.status not in starts:
-        guard_transition(request, target)  # the table's own message when it also refuses
-        raise WrongTransition(
-            _("A request that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(request.status).label, "target": S(target).label}
-        )
-
-
-def transition(request: HomeSupportRequest, target: str) -> str:
-    """Guard, then move (the caller saves). Returns the previous status."""
-    guard_transition(request, target)
+        REQUEST.guard(request.status, target)
     previous = request.status
     request.status = target
     request.status_changed_at = timezone.now()

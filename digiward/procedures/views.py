@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.attempts import attempt
-from digiward.core.errors import DomainError
 from digiward.core.params import search_text
 from digiward.core.permissions import Perm
 from digiward.procedures import services
@@ -56,14 +55,11 @@ def procedure_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         request.access.require(Perm.MANAGE_PROCEDURES)
         if form.is_valid():
-            try:
+            with attempt(request, form=form, success=_("Note saved.")) as outcome:
                 services.procedure_note_save(
                     access=request.access, procedure=procedure, note=form.cleaned_data["note"]
                 )
-            except DomainError as error:
-                form.add_error("note", error.message)
-            else:
-                messages.success(request, _("Note saved."))
+            if outcome.ok:
                 return redirect("procedures:detail", pk=procedure.pk)
     guides = procedure.guides.select_related("current")
     return render(
@@ -90,15 +86,13 @@ def procedure_form(request: CommuneRequest, pk: int | None = None) -> HttpRespon
         return redirect("procedures:detail", pk=procedure.pk)
     form = ProcedureForm(request.POST or None, instance=procedure)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             saved = services.procedure_save(
                 access=request.access,
                 procedure=form.save(commit=False),
                 source=form.cleaned_data.get("source", ""),
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             if pk is None:
                 messages.success(request, _("Procedure added. Now write its guide."))
                 guide = saved.guides.first()
@@ -122,7 +116,7 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
         return redirect("procedures:detail", pk=guide.procedure_id)
     form = GuideForm(request.POST or None, initial=_guide_initial(guide))
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             version = services.guide_edit(
                 access=request.access,
                 guide=guide,
@@ -130,9 +124,7 @@ def guide_edit(request: CommuneRequest, slug: str) -> HttpResponseBase:
                 change_note=form.cleaned_data["change_note"],
                 base_version=form.cleaned_data["base_version"],
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             if version is None:
                 messages.info(request, _("Nothing changed."))
             else:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from digiward.core import mfa
-from digiward.core.errors import DomainError
+from digiward.core.attempts import attempt
 from digiward.core.models import User
 from digiward.core.ratelimit import attempts, clear, hit
 
@@ -55,11 +55,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     device: TOTPDevice = mfa.pending_totp(user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             codes = mfa.totp_confirm(request=request, user=user, code=form.cleaned_data["code"])
-        except DomainError as error:
-            form.add_error("code", error.message)
-        else:
+        if outcome.ok:
             return render(
                 request,
                 "registration/mfa_codes.html",

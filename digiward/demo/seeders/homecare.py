@@ -35,7 +35,7 @@ from digiward.core.phones import PhoneError, parse_phone
 from digiward.core.selectors import calendar_for
 from digiward.demo import names
 from digiward.demo.seeders.users import DEMO_PASSWORD
-from digiward.homecare import recording, scheduling, services
+from digiward.homecare import services
 from digiward.homecare.models import (
     TRACKING_ALPHABET,
     Authority,
@@ -319,8 +319,8 @@ def _request(
         TimeWindow.objects.bulk_create(
             TimeWindow(request=request, weekday=w, starts_at=a, ends_at=b) for w, a, b in windows
         )
-        services._refresh_deadline(request)
-        services._refresh_eligibility(request)
+        services.refresh_deadline(request)
+        services.refresh_eligibility(request)
         if person is None and kind != "received":
             request.eligibility_override = True
             request.eligibility_override_reason = (
@@ -371,7 +371,7 @@ def _advance(
         if request.procedure and request.procedure.field == "certification"
         else officers[officer_pick]
     )
-    visit = scheduling.visit_book(
+    visit = services.visit_book(
         access=access_for(certifier, commune) or access,
         request=request,
         officer=certifier,
@@ -382,10 +382,10 @@ def _advance(
     left = arrived + timedelta(minutes=35)
     their_access = access_for(certifier, commune) or access
     if kind == "second_visit":
-        recording.visit_record(
+        services.visit_record(
             access=their_access,
             visit=visit,
-            record=recording.VisitRecord(
+            record=services.VisitRecord(
                 outcome=VisitOutcome.NOBODY_HOME,
                 arrived_at=arrived,
                 left_at=arrived + timedelta(minutes=5),
@@ -393,10 +393,10 @@ def _advance(
         )
         return
     if request.procedure and request.procedure.slug == "chung-thuc-hop-dong-uy-quyen":
-        recording.authorization_record(
+        services.authorization_record(
             access=their_access,
             visit=visit,
-            data=recording.AuthorizationData(
+            data=services.AuthorizationData(
                 principal_name=request.person_name,
                 agent_name=request.requester_name
                 if request.requester_name != request.person_name
@@ -408,10 +408,10 @@ def _advance(
                 fee_vnd=50000,
             ),
         )
-    recording.visit_record(
+    services.visit_record(
         access=their_access,
         visit=visit,
-        record=recording.VisitRecord(
+        record=services.VisitRecord(
             outcome=VisitOutcome.COMPLETED_ON_SITE
             if kind == "completed"
             else VisitOutcome.PAPERS_TAKEN,
@@ -426,10 +426,10 @@ def _advance(
 
 
 def _plan(commune: Commune, day: date, planner: User) -> str:
-    plan = scheduling.dayplan_for(commune, day)
+    plan = services.dayplan_for(commune, day)
     if plan.planned_at is None:
         # VROOM only, no time-bounded polish: the same ward gives the same plan every run.
-        scheduling.dayplan_solve(
+        services.dayplan_solve(
             plan.pk, acting_user=planner, polish_seconds=0, time_limit_seconds=None
         )
     plan = DayPlan.objects.get(pk=plan.pk)

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from digiward.core.errors import DomainError
 from digiward.core.testing import client_in
-from digiward.guidance import desk
-from digiward.guidance.desk import SessionInput
+from digiward.guidance import services
 from digiward.guidance.models import HelpSession, QueueStatus, QueueTicket
+from digiward.guidance.services import SessionInput
 from digiward.guidance.tests.conftest import access_of
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import MilestoneKind, MilestoneSource
@@ -41,7 +41,7 @@ def resident(commune):
 def test_logging_for_a_resident_puts_the_milestones_on_the_journey(
     commune, volunteer, resident, procedure
 ):
-    session, reached = desk.help_session_log(
+    session, reached = services.help_session_log(
         access=access_of(volunteer, commune),
         data=SessionInput(
             outcome="done",
@@ -65,7 +65,7 @@ def test_logging_for_a_resident_puts_the_milestones_on_the_journey(
     session.refresh_from_db()
     assert session.milestones_recorded and session.visitor_name == "" and session.age_band == ""
     # Logged again another day: the first date stands, nothing duplicated.
-    _, again = desk.help_session_log(
+    _, again = services.help_session_log(
         access=access_of(volunteer, commune),
         data=SessionInput(
             outcome="done",
@@ -84,7 +84,7 @@ def test_a_resident_of_another_commune_is_refused_and_nothing_written(
 ):
     stranger = ResidentFactory(commune=other_commune, full_name="Người Xã Khác")
     with pytest.raises(DomainError) as caught:
-        desk.help_session_log(
+        services.help_session_log(
             access=access_of(volunteer, commune),
             data=SessionInput(
                 outcome="done",
@@ -102,7 +102,7 @@ def test_a_resident_of_another_commune_is_refused_and_nothing_written(
 
 def test_negative_minutes_are_refused_by_the_service(commune, volunteer, procedure):
     with pytest.raises(DomainError):
-        desk.help_session_log(
+        services.help_session_log(
             access=access_of(volunteer, commune),
             data=SessionInput(
                 outcome="done",
@@ -185,7 +185,7 @@ def test_another_communes_resident_through_the_form(commune, other_commune, volu
 
 def test_home_visit_and_phone_sessions(commune, volunteer, resident, procedure):
     for channel in ("home_visit", "phone"):
-        desk.help_session_log(
+        services.help_session_log(
             access=access_of(volunteer, commune),
             data=SessionInput(
                 outcome="partly",
@@ -203,7 +203,7 @@ def test_a_walk_in_linked_later_brings_the_milestones_to_the_journey(
     commune, volunteer, resident, procedure
 ):
     access = access_of(volunteer, commune)
-    session, reached = desk.help_session_log(
+    session, reached = services.help_session_log(
         access=access,
         data=SessionInput(
             outcome="done",
@@ -218,24 +218,24 @@ def test_a_walk_in_linked_later_brings_the_milestones_to_the_journey(
         ),
     )
     assert reached == 0 and not Milestone.objects.exists()
-    assert desk.help_session_link(access=access, session=session, resident_id=resident.pk) == 1
+    assert services.help_session_link(access=access, session=session, resident_id=resident.pk) == 1
     assert Milestone.objects.get().kind == MilestoneKind.HAS_SIM
     session.refresh_from_db()
     assert session.resident == resident and session.visitor_phone == ""
     with pytest.raises(DomainError):
-        desk.help_session_link(access=access, session=session, resident_id=resident.pk)
+        services.help_session_link(access=access, session=session, resident_id=resident.pk)
 
 
 def test_queue_numbers_calls_and_times(commune, volunteer, procedure):
     access = access_of(volunteer, commune)
-    first = desk.ticket_take(access=access)
-    second = desk.ticket_take(access=access)
+    first = services.ticket_take(access=access)
+    second = services.ticket_take(access=access)
     assert (first.number, second.number) == (1, 2)
-    called = desk.queue_call_next(access=access, desk="2")
+    called = services.queue_call_next(access=access, desk="2")
     assert called.pk == first.pk and called.status == QueueStatus.CALLED and called.desk == "2"
     assert called.waited_minutes == 0
     # Logging the session from the ticket closes it.
-    desk.help_session_log(
+    services.help_session_log(
         access=access,
         data=SessionInput(
             outcome="done",
@@ -248,13 +248,13 @@ def test_queue_numbers_calls_and_times(commune, volunteer, procedure):
     )
     first.refresh_from_db()
     assert first.status == QueueStatus.SERVED and first.served_minutes == 0
-    desk.ticket_close(access=access, ticket=second, status=QueueStatus.NO_SHOW)
-    assert desk.queue_call_next(access=access) is None
+    services.ticket_close(access=access, ticket=second, status=QueueStatus.NO_SHOW)
+    assert services.queue_call_next(access=access) is None
     with pytest.raises(DomainError):
-        desk.ticket_close(access=access, ticket=second, status=QueueStatus.SERVED)
+        services.ticket_close(access=access, ticket=second, status=QueueStatus.SERVED)
     # Numbers start again at 1 each day.
     QueueTicket.objects.update(issued_on=timezone.localdate() - timedelta(days=1))
-    assert desk.ticket_take(access=access).number == 1
+    assert services.ticket_take(access=access).number == 1
 
 
 def test_queue_screen_and_ticket_pages(commune, volunteer):

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from digiward.core.models import AuditAction, AuditEvent
 from digiward.core.personal_data import Reveal, retention_apply
-from digiward.guidance.desk import SessionInput, help_session_log
 from digiward.guidance.models import HelpSession
 from digiward.guidance.privacy import HelpSessionNotes, HelpSessions
+from digiward.guidance.services import SessionInput, help_session_log
 from digiward.guidance.tests.conftest import access_of
 from digiward.registry.tests.factories import ResidentFactory
 

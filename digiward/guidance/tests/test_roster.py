@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import date, time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from digiward.core.errors import DomainError
@@ -25,6 +27,7 @@ from digiward.guidance.tests.conftest import access_of
 from digiward.guidance.tests.factories import (
     AssignmentFactory,
     DutyShiftFactory,
+    RosterFactory,
     SlotTemplateFactory,
     TeamMemberFactory,
 )
@@ -52,11 +55,19 @@ def team(commune):
     return members
 
 
-def generate(access, month=MONTH, django_capture_on_commit_callbacks=None, time_limit=10.0):
-    with django_capture_on_commit_callbacks(execute=True):
-        roster = services.roster_generate(access=access, month=month, time_limit=time_limit)
-    roster.refresh_from_db()
-    return roster
+@pytest.fixture
+def lead_generates(officer, commune, django_capture_on_commit_callbacks):
+    """The team lead generates a month; the job runs at once. Returns the draft."""
+
+    def generate(month=MONTH, time_limit=10.0):
+        with django_capture_on_commit_callbacks(execute=True):
+            roster = services.roster_generate(
+                access=access_of(officer, commune), month=month, time_limit=time_limit
+            )
+        roster.refresh_from_db()
+        return roster
+
+    return generate
 
 
 def seats_of(roster):
@@ -65,14 +76,9 @@ def seats_of(roster):
     )
 
 
-def test_a_month_is_generated_as_a_job_with_every_hard_rule_kept(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_a_month_is_generated_as_a_job_with_every_hard_rule_kept(commune, team, lead_generates):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
 
     job = Job.objects.get(pk=roster.job_id)
     assert job.status == JobStatus.SUCCEEDED
@@ -104,9 +110,7 @@ def test_a_month_is_generated_as_a_job_with_every_hard_rule_kept(
     assert max(others) - min(others) <= 1, "fair spread"
 
 
-def test_unavailable_and_absent_members_are_never_rostered(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_unavailable_and_absent_members_are_never_rostered(commune, team, lead_generates):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
     busy, away = team[2], team[3]
     for weekday in range(6):
@@ -117,10 +121,7 @@ def test_unavailable_and_absent_members_are_never_rostered(
     Absence.objects.create(
         commune=commune, member=away, start=date(2030, 4, 8), end=date(2030, 4, 20)
     )
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
     for a in seats_of(roster):
         if a.member_id == busy.pk:
             assert a.shift.date.weekday() not in (0, 2, 4)
@@ -128,26 +129,19 @@ def test_unavailable_and_absent_members_are_never_rostered(
             assert not date(2030, 4, 8) <= a.shift.date <= date(2030, 4, 20)
 
 
-def test_prefer_not_is_respected_when_others_can_take_the_slot(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_prefer_not_is_respected_when_others_can_take_the_slot(commune, team, lead_generates):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
     picky = team[4]
     MemberAvailability.objects.create(
         commune=commune, member=picky, weekday=5, kind="morning", value="prefer_not"
     )
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
     assert not [
         a for a in seats_of(roster) if a.member_id == picky.pk and a.shift.date.weekday() == 5
     ]
 
 
-def test_a_week_shared_with_the_previous_month_keeps_the_weekly_limit(
-    commune, officer, django_capture_on_commit_callbacks
-):
+def test_a_week_shared_with_the_previous_month_keeps_the_weekly_limit(commune, lead_generates):
     """29 July – 4 August 2030 is one week in two rosters. A works at most one shift a
     week and already has 29 July in July's roster: August must not give A another shift
     that week, although the others would rather not work Thursday to Saturday."""
@@ -171,20 +165,14 @@ def test_a_week_shared_with_the_previous_month_keeps_the_weekly_limit(
         a.pk: {date(2030, 7, 29): 1}
     }
 
-    roster = generate(
-        access_of(officer, commune),
-        month=date(2030, 8, 1),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates(month=date(2030, 8, 1))
     assert roster.solver_status == "optimal"
     days_of_a = [seat.shift.date for seat in seats_of(roster) if seat.member_id == a.pk]
     assert not [day for day in days_of_a if day <= date(2030, 8, 4)]
     assert days_of_a, "A still works the later weeks of August"
 
 
-def test_required_skills_and_no_double_booking_on_overlapping_slots(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_required_skills_and_no_double_booking_on_overlapping_slots(commune, team, lead_generates):
     # The Khmer-speaking desk on Tuesdays, and a noon slot overlapping the morning.
     SlotTemplateFactory(
         commune=commune, kind="morning", weekdays=[1], required=2, required_skills=["khmer"]
@@ -197,10 +185,7 @@ def test_required_skills_and_no_double_booking_on_overlapping_slots(
         end=time(14, 0),
         required=2,
     )
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
     assert roster.solver_status == "optimal"
     for shift in roster.shifts.filter(kind="morning"):
         assert any("khmer" in a.member.skills for a in shift.assignments.all())
@@ -208,7 +193,7 @@ def test_required_skills_and_no_double_booking_on_overlapping_slots(
     assert max(by_day.values()) == 1, "nobody in two overlapping slots"
 
 
-def test_last_months_pattern_is_kept_when_it_is_fair(commune, officer, team):
+def test_last_months_pattern_is_kept_when_it_is_fair(commune, team):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
     earlier = Roster.objects.create(commune=commune, month=date(2030, 3, 1), status="published")
     shift = DutyShift.objects.create(
@@ -226,16 +211,13 @@ def test_last_months_pattern_is_kept_when_it_is_fair(commune, officer, team):
 
 
 def test_an_impossible_month_is_explained_in_vietnamese_with_a_marked_draft(
-    commune, officer, django_capture_on_commit_callbacks
+    commune, officer, lead_generates
 ):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
     TeamMemberFactory(commune=commune, experience=Experience.EXPERIENCED, max_shifts_per_week=2)
     for _ in range(4):
         TeamMemberFactory(commune=commune, max_shifts_per_week=6)
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
 
     assert roster.solver_status == "infeasible"
     assert {c["code"] for c in roster.conflicts} >= {"EXPERIENCED_CAPACITY_TOO_LOW"}
@@ -291,33 +273,43 @@ def test_volunteers_cannot_generate(commune, volunteer, team):
         services.roster_generate(access=access_of(volunteer, commune), month=MONTH)
 
 
-def test_a_published_month_is_not_regenerated(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_a_published_month_is_not_regenerated(commune, officer, team, lead_generates):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
     services.roster_publish(access=access_of(officer, commune), roster=roster)
     with pytest.raises(DomainError):
         services.roster_generate(access=access_of(officer, commune), month=MONTH)
 
 
-def test_publishing_tells_each_member_their_shifts(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_publishing_tells_each_member_their_shifts(commune, officer, team, lead_generates):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
-    roster = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    roster = lead_generates()
     services.roster_publish(access=access_of(officer, commune), roster=roster)
     messages = OutboxMessage.objects.filter(
         dedupe_key__startswith=f"guidance:published:{roster.pk}:"
     )
     assert messages.count() == len({a.member_id for a in seats_of(roster)})
     assert "04/2030" in messages.first().subject
+
+
+def test_publishing_reads_the_team_in_the_same_queries_however_large(commune, officer):
+    """One email per member, their addresses read with the shifts (no query per member)."""
+    lead = access_of(officer, commune)
+
+    def publish(month, people):
+        roster = RosterFactory(commune=commune, month=month, status=RosterStatus.DRAFT)
+        shift = DutyShiftFactory(commune=commune, roster=roster, date=month.replace(day=8))
+        for _ in range(people):
+            AssignmentFactory(shift=shift, member=TeamMemberFactory(commune=commune))
+        with CaptureQueriesContext(connection) as queries:
+            services.roster_publish(access=lead, roster=roster, accept_gaps=True)
+        told = OutboxMessage.objects.filter(
+            dedupe_key__startswith=f"guidance:published:{roster.pk}:"
+        )
+        assert told.count() == people
+        return [q for q in queries if "core_outboxmessage" not in q["sql"]]
+
+    assert len(publish(date(2031, 1, 1), 1)) == len(publish(date(2031, 2, 1), 4))
 
 
 def test_tet_days_are_closed(commune):
@@ -329,19 +321,11 @@ def test_tet_days_are_closed(commune):
     assert date(2026, 2, 17) not in days and date(2026, 2, 10) in days
 
 
-def test_an_unexpected_month_regenerated_replaces_the_draft(
-    commune, officer, team, django_capture_on_commit_callbacks
-):
+def test_an_unexpected_month_regenerated_replaces_the_draft(commune, team, lead_generates):
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
-    first = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    first = lead_generates()
     before = ShiftAssignment.objects.filter(shift__roster=first).count()
-    again = generate(
-        access_of(officer, commune),
-        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
-    )
+    again = lead_generates()
     assert again.pk == first.pk
     assert ShiftAssignment.objects.filter(shift__roster=again).count() == before
     assert Job.objects.count() == 2

@@ -20,6 +20,7 @@ from digiward.guidance.models import (
     MemberAvailability,
     RosterStatus,
     ShiftAssignment,
+    SlotTemplate,
     SwapKind,
     SwapRequest,
     SwapStatus,
@@ -379,3 +380,15 @@ def test_team_member_joins_only_with_a_role_here(commune, officer, other_officer
     with pytest.raises(DomainError):
         services.member_save(access=lead, member=TeamMember(commune=commune, user=officer))
     _ = TeamMemberFactory
+
+
+def test_the_usual_opening_hours_in_one_go_and_the_availability_they_ask_about(commune, officer):
+    lead = access_of(officer, commune)
+    usual = [(day, kind) for day in range(6) for kind in ("morning", "afternoon")]
+    assert selectors.availability_cells(commune) == usual  # asked before any slot exists
+    assert services.slot_defaults_add(access=lead) == 2
+    assert services.slot_defaults_add(access=lead) == 0  # each kind once
+    assert SlotTemplate.objects.for_commune(commune).count() == 2
+    SlotTemplate.objects.filter(kind="afternoon").update(is_active=False)
+    SlotTemplate.objects.filter(kind="morning").update(weekdays=[5, 1])
+    assert selectors.availability_cells(commune) == [(1, "morning"), (5, "morning")]

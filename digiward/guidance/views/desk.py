@@ -12,23 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction
 from digiward.core.params import id_from, search_text
 from digiward.core.permissions import Perm
-from digiward.guidance import desk, selectors
+from digiward.guidance import selectors, services
 from digiward.guidance.forms import SessionForm
-from digiward.guidance.models import (
-    AgeBand,
-    AloneNextTime,
-    Channel,
-    HelpSession,
-    Outcome,
-    QueueStatus,
-    QueueTicket,
-    VisitorSex,
-)
+from digiward.guidance.models import Channel, HelpSession, Outcome, QueueStatus, QueueTicket
 from digiward.procedures.selectors import search_procedures, shortlist
 from digiward.registry.journey import LADDER, next_step
 from digiward.registry.models import Milestone, Resident
@@ -65,24 +56,10 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
     resident = None
     if request.method == "POST":
         if form.is_valid():
-            try:
-                session, reached = desk.help_session_log(access=access, data=form.to_input())
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                text = _("Saved: %(who)s · %(what)s.") % {
-                    "who": session.person_label,
-                    "what": session.what,
-                }
-                if reached:
-                    text += " " + _("%(n)s milestone(s) added to the digital journey.") % {
-                        "n": reached
-                    }
-                elif session.milestones and not session.resident_id:
-                    text += " " + _(
-                        "The milestones will reach a journey once the visit is linked to the registry."
-                    )
-                messages.success(request, text)
+            with attempt(request, form=form) as outcome:
+                session, reached = services.help_session_log(access=access, data=form.to_input())
+            if outcome.ok:
+                messages.success(request, _saved_text(session, reached))
                 return redirect("guidance:session_log")
         picked = id_from(form.data.get("resident"))
         if picked is not None:
@@ -108,17 +85,25 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
         "extra_procedure": extra,
         "picked_resident": resident,
         "minute_choices": MINUTE_CHOICES,
-        "age_bands": AgeBand.choices,
-        "sexes": VisitorSex.choices,
-        "outcomes": Outcome.choices,
-        "alone_choices": AloneNextTime.choices,
-        "channels": Channel.choices,
+        **SessionForm.chips(),
         "ladder": LADDER,
         "value": _values(form, initial),
         "mine_today": list(mine_today[:5]),
         "count_today": mine_today.count(),
     }
     return render(request, "guidance/session_log.html", context)
+
+
+def _saved_text(session: HelpSession, reached: int) -> str:
+    """What the officer reads after saving: who, what, and where the milestones went."""
+    text = _("Saved: %(who)s · %(what)s.") % {"who": session.person_label, "what": session.what}
+    if reached:
+        text += " " + _("%(n)s milestone(s) added to the digital journey.") % {"n": reached}
+    elif session.milestones and not session.resident_id:
+        text += " " + _(
+            "The milestones will reach a journey once the visit is linked to the registry."
+        )
+    return text
 
 
 def _values(form: SessionForm, initial: dict[str, object]) -> dict[str, object]:
@@ -221,13 +206,11 @@ def session_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
         if resident_id is None:
             messages.error(request, _("Pick the person from the registry."))
         else:
-            try:
-                reached = desk.help_session_link(
+            with attempt(request) as outcome:
+                reached = services.help_session_link(
                     access=request.access, session=session, resident_id=resident_id
                 )
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
+            if outcome.ok:
                 messages.success(
                     request,
                     _("Linked. %(n)s milestone(s) added to the digital journey.") % {"n": reached},
@@ -261,10 +244,9 @@ def queue(request: CommuneRequest) -> HttpResponse:
 @commune_required(Perm.RUN_DESK)
 @require_POST
 def ticket_take(request: CommuneRequest) -> HttpResponseBase:
-    try:
-        ticket = desk.ticket_take(access=request.access)
-    except DomainError as error:
-        messages.error(request, error.message)
+    with attempt(request) as outcome:
+        ticket = services.ticket_take(access=request.access)
+    if not outcome.ok:
         return redirect("guidance:queue")
     return redirect("guidance:ticket_print", pk=ticket.pk)
 
@@ -285,7 +267,7 @@ def ticket_print(request: CommuneRequest, pk: int) -> HttpResponse:
 def queue_call_next(request: CommuneRequest) -> HttpResponseBase:
     desk_name = request.POST.get("desk", "").strip()[:20] or "1"
     request.session[DESK_SESSION_KEY] = desk_name
-    ticket = desk.queue_call_next(access=request.access, desk=desk_name)
+    ticket = services.queue_call_next(access=request.access, desk=desk_name)
     if ticket is None:
         messages.info(request, _("Nobody is waiting."))
     else:
@@ -301,12 +283,10 @@ def queue_call_next(request: CommuneRequest) -> HttpResponseBase:
 @require_POST
 def ticket_close(request: CommuneRequest, pk: int) -> HttpResponseBase:
     ticket: QueueTicket = get_for_access(QueueTicket.objects.all(), request.access, pk=pk)
-    try:
-        desk.ticket_close(
+    with attempt(request):
+        services.ticket_close(
             access=request.access, ticket=ticket, status=request.POST.get("status", "")
         )
-    except DomainError as error:
-        messages.error(request, error.message)
     return redirect("guidance:queue")
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.dates import month_or_404
-from digiward.core.errors import DomainError
 from digiward.core.params import id_from
 from digiward.core.permissions import Perm
 from digiward.guidance import rostering, selectors, services
@@ -28,14 +28,12 @@ from digiward.guidance.models import (
     ShiftAssignment,
     SwapKind,
     SwapRequest,
+    SwapStatus,
     TeamMember,
     month_start,
 )
+from digiward.guidance.workflow import PENDING
 from digiward.planning.roster import SoftCode
-
-
-def _month_or_404(year: int, month: int) -> date:
-    return month_or_404(year, month)
 
 
 def _neighbours(month: date) -> tuple[date, date]:
@@ -92,7 +90,7 @@ def roster_month(request: CommuneRequest, year: int, month: int) -> HttpResponse
     explanation and the gaps, and can generate, adjust and publish.
     """
     access = request.access
-    first = _month_or_404(year, month)
+    first = month_or_404(year, month)
     roster = (
         Roster.objects.for_access(access)
         .select_related("job", "published_by")
@@ -147,11 +145,9 @@ def roster_generate(request: CommuneRequest) -> HttpResponseBase:
         messages.error(request, _("Pick a month."))
         return redirect("guidance:roster")
     month = month_start(form.cleaned_data["month"])
-    try:
+    with attempt(request) as outcome:
         services.roster_generate(access=request.access, month=month)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.info(request, _("The roster is being generated; this page updates by itself."))
     return redirect("guidance:roster_month", year=month.year, month=month.month)
 
@@ -160,14 +156,11 @@ def roster_generate(request: CommuneRequest) -> HttpResponseBase:
 @require_POST
 def roster_publish(request: CommuneRequest, pk: int) -> HttpResponseBase:
     roster: Roster = get_for_access(Roster.objects.all(), request.access, pk=pk)
-    try:
+    published = _("Published: the team sees the roster and gets reminders.")
+    with attempt(request, success=published):
         services.roster_publish(
             access=request.access, roster=roster, accept_gaps=request.POST.get("accept_gaps") == "1"
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Published: the team sees the roster and gets reminders."))
     return redirect("guidance:roster_month", year=roster.month.year, month=roster.month.month)
 
 
@@ -198,9 +191,7 @@ def shift_detail(request: CommuneRequest, pk: int) -> HttpResponse:
         "attendance_choices": Attendance.choices,
         "mine": mine,
         "swap_form": SwapRequestForm(initial={"kind": SwapKind.STAND_IN}),
-        "open_request": mine.swap_requests.filter(status__in=["open", "accepted"]).first()
-        if mine
-        else None,
+        "open_request": mine.swap_requests.filter(status__in=PENDING).first() if mine else None,
         "can_swap": mine is not None
         and shift.roster.is_published
         and shift.date > timezone.localdate()
@@ -223,12 +214,9 @@ def assignment_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
     if member is None:
         messages.error(request, _("Pick a member."))
     else:
-        try:
+        added = _("%(name)s added to the shift.") % {"name": member.name}
+        with attempt(request, success=added):
             services.assignment_add(access=request.access, shift=shift, member=member)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("%(name)s added to the shift.") % {"name": member.name})
     return redirect("guidance:shift_detail", pk=shift.pk)
 
 
@@ -238,14 +226,9 @@ def assignment_remove(request: CommuneRequest, pk: int) -> HttpResponseBase:
     assignment: ShiftAssignment = get_for_access(
         ShiftAssignment.objects.select_related("member__user"), request.access, pk=pk
     )
-    try:
+    removed = _("%(name)s removed from the shift.") % {"name": assignment.member.name}
+    with attempt(request, success=removed):
         services.assignment_remove(access=request.access, assignment=assignment)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("%(name)s removed from the shift.") % {"name": assignment.member.name}
-        )
     return redirect("guidance:shift_detail", pk=assignment.shift_id)
 
 
@@ -255,12 +238,10 @@ def attendance_set(request: CommuneRequest, pk: int) -> HttpResponseBase:
     assignment: ShiftAssignment = get_for_access(
         ShiftAssignment.objects.select_related("member__user", "shift"), request.access, pk=pk
     )
-    try:
+    with attempt(request):
         services.attendance_set(
             access=request.access, assignment=assignment, state=request.POST.get("state", "")
         )
-    except DomainError as error:
-        messages.error(request, error.message)
     if request.htmx:
         assignment.refresh_from_db()
         return render(
@@ -329,17 +310,14 @@ def swap_request(request: CommuneRequest, pk: int) -> HttpResponseBase:
     if not form.is_valid():
         messages.error(request, _("Say whether you need a stand-in or a swap."))
     else:
-        try:
+        posted = _("Your request is posted; colleagues can answer it.")
+        with attempt(request, success=posted):
             services.swap_request_create(
                 access=request.access,
                 assignment=assignment,
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Your request is posted; colleagues can answer it."))
     return redirect("guidance:shift_detail", pk=assignment.shift_id)
 
 
@@ -360,12 +338,8 @@ def swap_accept(request: CommuneRequest, pk: int) -> HttpResponseBase:
     offered_id = id_from(request.POST.get("offered"))
     if offered_id is not None:
         offered = ShiftAssignment.objects.for_access(request.access).filter(pk=offered_id).first()
-    try:
+    with attempt(request, success=_("Thank you! The team lead will confirm the change.")):
         services.swap_accept(access=request.access, swap=swap, offered=offered)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you! The team lead will confirm the change."))
     return redirect("guidance:my_shifts")
 
 
@@ -373,12 +347,8 @@ def swap_accept(request: CommuneRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def swap_cancel(request: CommuneRequest, pk: int) -> HttpResponseBase:
     swap = _swap(request, pk)
-    try:
+    with attempt(request, success=_("Request withdrawn.")):
         services.swap_cancel(access=request.access, swap=swap)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Request withdrawn."))
     return redirect("guidance:my_shifts")
 
 
@@ -392,13 +362,13 @@ def swap_list(request: CommuneRequest) -> HttpResponse:
             "to_decide": list(selectors.swaps_for_lead(request.access.commune)),
             "open": list(
                 SwapRequest.objects.for_access(request.access)
-                .filter(status="open")
+                .filter(status=SwapStatus.OPEN)
                 .select_related("assignment__shift", "requester__user")
                 .order_by("assignment__shift__date")
             ),
             "recent": list(
                 SwapRequest.objects.for_access(request.access)
-                .exclude(status__in=["open", "accepted"])
+                .exclude(status__in=PENDING)
                 .select_related(
                     "assignment__shift", "requester__user", "accepted_by__user", "decided_by"
                 )
@@ -412,16 +382,10 @@ def swap_list(request: CommuneRequest) -> HttpResponse:
 @require_POST
 def swap_decide(request: CommuneRequest, pk: int) -> HttpResponseBase:
     swap = _swap(request, pk)
-    approve = request.POST.get("decision") == "approve"
-    try:
-        if approve:
+    if request.POST.get("decision") == "approve":
+        with attempt(request, success=_("Approved: the roster is updated.")):
             services.swap_approve(access=request.access, swap=swap)
-        else:
-            services.swap_reject(access=request.access, swap=swap)
-    except DomainError as error:
-        messages.error(request, error.message)
     else:
-        messages.success(
-            request, _("Approved: the roster is updated.") if approve else _("Refused.")
-        )
+        with attempt(request, success=_("Refused.")):
+            services.swap_reject(access=request.access, swap=swap)
     return redirect(reverse("guidance:swap_list"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, time
 from decimal import Decimal
 
@@ -20,6 +21,11 @@ class Authority(models.TextChoices):
     CERTIFY = "certify", _("May certify signatures and contracts")
     CIVIL_STATUS = "civil_status", _("Civil-status registrar")
     SOCIAL_PROTECTION = "social_protection", _("Social-protection officer")
+
+
+def authority_labels(codes: Iterable[str]) -> list[str]:
+    """The authorities' names in the user's language (codes no longer known are left out)."""
+    return [str(Authority(code).label) for code in codes if code in Authority.values]
 
 
 def default_working_days() -> list[int]:
@@ -85,7 +91,7 @@ class OfficerProfile(CommuneOwned):
 
     @property
     def authority_labels(self) -> list[str]:
-        return [str(Authority(a).label) for a in self.authorities if a in Authority.values]
+        return authority_labels(self.authorities)
 
 
 class OfficerLeave(CommuneOwned):

@@ -227,6 +227,20 @@ OPEN_STATUSES = (
     RequestStatus.VISITED,
     RequestStatus.NEEDS_SECOND_VISIT,
 )
+# Where the home is and what the visit is for: the audit of an edit and a person's data
+# export both list these fields, in this order.
+VISIT_NEED_FIELDS = (
+    "address",
+    "area",
+    "latitude",
+    "longitude",
+    "procedure",
+    "procedure_other",
+    "reason",
+    "reason_detail",
+    "preferred_times",
+    "urgency",
+)
 
 
 class Weekday(models.IntegerChoices):

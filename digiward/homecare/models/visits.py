@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.dates import day_text
 from digiward.core.models import CommuneOwned, Job
 from digiward.homecare.models.requests import HomeSupportRequest
 from digiward.registry.journey import MilestoneKind
@@ -51,7 +53,7 @@ class DayPlan(CommuneOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y}"
+        return day_text(self.day)
 
 
 class OfficerRoute(CommuneOwned):
@@ -178,7 +180,12 @@ class HomeVisit(CommuneOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} · {self.request.person_name}"
+        return f"{day_text(self.day)} · {self.request.person_name}"
+
+    @property
+    def local_day(self) -> date:
+        """The day the visit took place: the local date of arrival, else the planned day."""
+        return timezone.localdate(self.arrived_at) if self.arrived_at else self.day
 
     @property
     def is_planned(self) -> bool:

@@ -162,13 +162,13 @@ def booked(site, commune, officer):
 
     from digiward.core.access import access_for
     from digiward.core.selectors import calendar_for
-    from digiward.homecare import scheduling
+    from digiward.homecare import services
     from digiward.homecare.tests.factories import RequestFactory, WindowFactory
 
     day = calendar_for(commune).next_working_day(timezone.localdate() + timedelta(days=1))
     request = RequestFactory(commune=commune)
     WindowFactory(request=request)
-    visit = scheduling.visit_book(
+    visit = services.visit_book(
         access=access_for(officer, commune), request=request, officer=officer, day=day
     )
     return {"request": request, "visit": visit, "day": day}

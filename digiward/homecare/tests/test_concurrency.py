@@ -16,8 +16,9 @@ from django.db import connection
 from digiward.core.access import access_for
 from digiward.core.errors import DomainError
 from digiward.core.tests.factories import MembershipFactory, UserFactory
-from digiward.homecare import scheduling
+from digiward.homecare import services
 from digiward.homecare.models import HomeSupportRequest, HomeVisit, RequestStatus, VisitStatus
+from digiward.homecare.services import booking
 from digiward.homecare.tests.factories import (
     OfficerProfileFactory,
     RequestFactory,
@@ -65,13 +66,13 @@ def team(commune):
 @pytest.fixture
 def slow_insert(monkeypatch):
     """Hold each booking's transaction open a little, so the two really overlap."""
-    original = scheduling._insert
+    original = booking.route_insert
 
     def slower(*args, **kwargs):
         clock.sleep(0.3)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(scheduling, "_insert", slower)
+    monkeypatch.setattr(booking, "route_insert", slower)
 
 
 def test_two_officers_booking_the_same_visit_at_once(commune, team, plan_day, slow_insert):
@@ -79,7 +80,7 @@ def test_two_officers_booking_the_same_visit_at_once(commune, team, plan_day, sl
     hung, phuong = team
 
     def book(user):
-        return lambda: scheduling.visit_book(
+        return lambda: services.visit_book(
             access=access_for(user, commune), request=request, officer=user, day=plan_day
         )
 
@@ -100,7 +101,7 @@ def test_two_bookings_on_one_officer_never_overlap(commune, team, plan_day, slow
         WindowFactory(request=request, starts_at=time(8), ends_at=time(10))
 
     def book(request, by):
-        return lambda: scheduling.visit_book(
+        return lambda: services.visit_book(
             access=access_for(by, commune), request=request, officer=hung, day=plan_day
         )
 
@@ -121,13 +122,13 @@ def test_two_bookings_on_one_officer_never_overlap(commune, team, plan_day, slow
 def test_planning_the_day_while_an_officer_books_by_hand(commune, team, plan_day, slow_insert):
     hung, phuong = team
     requests = [RequestFactory(commune=commune) for _ in range(5)]
-    plan = scheduling.dayplan_for(commune, plan_day)
+    plan = services.dayplan_for(commune, plan_day)
 
     results = run_together(
-        lambda: scheduling.visit_book(
+        lambda: services.visit_book(
             access=access_for(phuong, commune), request=requests[0], officer=phuong, day=plan_day
         ),
-        lambda: scheduling.dayplan_solve(plan.pk, acting_user=hung, polish_seconds=0),
+        lambda: services.dayplan_solve(plan.pk, acting_user=hung, polish_seconds=0),
     )
     assert not any(isinstance(r, Exception) for r in results), results
     planned = HomeVisit.objects.filter(status=VisitStatus.PLANNED)

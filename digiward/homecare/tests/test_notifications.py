@@ -7,7 +7,7 @@ from django.core import mail
 
 from digiward.core.errors import DomainError
 from digiward.core.models import OutboxMessage
-from digiward.homecare import scheduling, services
+from digiward.homecare import services
 from digiward.homecare.models import RequestStatus
 from digiward.homecare.tests.factories import RequestFactory
 
@@ -28,7 +28,7 @@ def test_booking_emails_the_requester_after_commit(
 ):
     request = RequestFactory(commune=commune, requester_email="con@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
-        visit = scheduling.visit_book(
+        visit = services.visit_book(
             access=officer_access, request=request, officer=officer, day=plan_day
         )
     message = OutboxMessage.objects.get(channel="email")
@@ -45,7 +45,7 @@ def test_nothing_is_sent_when_the_booking_fails(
         commune=commune, requester_email="con@example.vn", status=RequestStatus.RECEIVED
     )
     with pytest.raises(DomainError):
-        scheduling.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
+        services.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
     assert not OutboxMessage.objects.exists()
 
 
@@ -65,7 +65,7 @@ def test_a_phone_channel_is_used_as_soon_as_it_is_configured(
     SENT.clear()
     request = RequestFactory(commune=commune, requester_phone="0912345678")
     with django_capture_on_commit_callbacks(execute=True):
-        scheduling.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
+        services.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
     assert [m.recipient for m in SENT] == ["+84912345678"]
     assert not OutboxMessage.objects.filter(channel="email").exists()  # no address given
 
@@ -74,7 +74,7 @@ def test_no_address_and_no_phone_channel_sends_nothing(
     commune, officer, officer_profile, officer_access, plan_day
 ):
     request = RequestFactory(commune=commune)
-    scheduling.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
+    services.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
     assert not OutboxMessage.objects.exists()
 
 

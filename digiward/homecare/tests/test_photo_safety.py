@@ -9,7 +9,6 @@ import zlib
 from io import BytesIO
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.messages import ERROR, get_messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,33 +18,11 @@ from PIL import Image, ImageFile
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, AuditEvent
 from digiward.core.testing import client_in
-from digiward.homecare import recording, scheduling
+from digiward.homecare import services
 from digiward.homecare.models import VisitPhoto
-from digiward.homecare.tests.factories import RequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 ORIENTATION, GPS_IFD = 0x0112, 0x8825
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def visit(commune, officer, officer_profile, officer_access, plan_day, certification):
-    request = RequestFactory(commune=commune, procedure=certification, requester_name="Lê Văn Con")
-    booked = scheduling.visit_book(
-        access=officer_access, request=request, officer=officer, day=plan_day
-    )
-    return recording.visit_arrive(access=officer_access, visit=booked)
 
 
 def camera_photo(size=(4032, 3024), orientation=1) -> bytes:
@@ -88,7 +65,7 @@ def stored_bytes(photo: VisitPhoto) -> bytes:
 def test_a_visit_photo_is_kept_without_its_gps_position_and_time(officer_access, visit):
     original = camera_photo()
     upload = SimpleUploadedFile("IMG_0001.jpg", original, content_type="image/jpeg")
-    photo = recording.photo_add(access=officer_access, visit=visit, upload=upload)
+    photo = services.photo_add(access=officer_access, visit=visit, upload=upload)
 
     content = stored_bytes(photo)
     assert b"Exif" in original and b"Nha ba Lan" in original
@@ -106,15 +83,15 @@ def test_a_visit_photo_is_kept_without_its_gps_position_and_time(officer_access,
 
 def test_a_visit_photo_is_bounded_but_a_paper_stays_legible(officer_access, visit):
     upload = SimpleUploadedFile("IMG_0002.jpg", camera_photo((4032, 3024)))
-    photo = recording.photo_add(access=officer_access, visit=visit, upload=upload)
+    photo = services.photo_add(access=officer_access, visit=visit, upload=upload)
     with Image.open(BytesIO(stored_bytes(photo))) as stored:
         assert stored.size == (2400, 1800)  # 4032 × 3024 into the 2400 × 2400 box
-        assert max(stored.size) == max(recording.PHOTO_RULES.max_box)
+        assert max(stored.size) == max(services.PHOTO_RULES.max_box)
 
 
 def test_a_photo_held_upright_is_stored_upright(officer_access, visit):
     upload = SimpleUploadedFile("IMG_0003.jpg", camera_photo((4032, 3024), orientation=6))
-    photo = recording.photo_add(access=officer_access, visit=visit, upload=upload)
+    photo = services.photo_add(access=officer_access, visit=visit, upload=upload)
     with Image.open(BytesIO(stored_bytes(photo))) as stored:
         assert stored.size == (1800, 2400) and not stored.getexif()
         assert sum(stored.getpixel((900, 100))) < 60, "the dark left half is now on top"
@@ -143,7 +120,7 @@ def test_a_png_or_webp_is_stored_and_served_as_the_jpeg_it_became(commune, offic
 def test_a_huge_photo_is_refused_by_the_service(officer_access, visit, side):
     upload = SimpleUploadedFile("bomb.png", huge_png(side), content_type="image/png")
     with pytest.raises(DomainError) as refused:
-        recording.photo_add(access=officer_access, visit=visit, upload=upload)
+        services.photo_add(access=officer_access, visit=visit, upload=upload)
     assert refused.value.field == "photo" and "50" in refused.value.message
     assert not VisitPhoto.objects.exists()
 
@@ -179,7 +156,7 @@ def test_a_truncated_photo_is_refused(monkeypatch, officer_access, visit):
     noisy.save(out, "JPEG")
     half = out.getvalue()[: len(out.getvalue()) // 2]
     with pytest.raises(DomainError) as refused:
-        recording.photo_add(
+        services.photo_add(
             access=officer_access, visit=visit, upload=SimpleUploadedFile("cut.jpg", half)
         )
     assert refused.value.field == "photo"
@@ -189,5 +166,5 @@ def test_a_truncated_photo_is_refused(monkeypatch, officer_access, visit):
 def test_a_photo_over_8_mb_is_still_refused(officer_access, visit):
     big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"\0" * (8 * 1024 * 1024))
     with pytest.raises(DomainError) as refused:
-        recording.photo_add(access=officer_access, visit=visit, upload=big)
+        services.photo_add(access=officer_access, visit=visit, upload=big)
     assert refused.value.field == "photo" and "8 MB" in refused.value.message

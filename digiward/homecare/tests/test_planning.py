@@ -12,7 +12,7 @@ import pytest
 from django.utils.translation import gettext as _
 
 from digiward.core.errors import DomainError
-from digiward.homecare import dayplan, scheduling
+from digiward.homecare import dayplan, services
 from digiward.homecare.dayplan import (
     DayProblem,
     IssueKind,
@@ -35,6 +35,7 @@ from digiward.homecare.models import (
 )
 from digiward.homecare.planner import (
     gather_day,
+    officer_spec,
     seconds_of,
     time_of,
     travel_for,
@@ -199,8 +200,8 @@ def test_planning_a_day_writes_routes_and_lists_what_did_not_fit(
     WindowFactory(request=other_day, on_date=plan_day + timedelta(days=1))
     received = RequestFactory(commune=commune, status=RequestStatus.RECEIVED)
 
-    plan = scheduling.dayplan_for(commune, plan_day)
-    outcome = scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    outcome = services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
 
     assert outcome.assigned == 5 and outcome.new_visits == 5
     visits = HomeVisit.objects.filter(day=plan_day, status=VisitStatus.PLANNED)
@@ -249,8 +250,8 @@ def test_no_visit_is_planned_across_the_lunch_break(
     around = RequestFactory(commune=commune)
     WindowFactory(request=around, starts_at=time(11, 15), ends_at=time(14, 30))
 
-    plan = scheduling.dayplan_for(commune, plan_day)
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
 
     visits = list(HomeVisit.objects.filter(day=plan_day, status=VisitStatus.PLANNED))
     assert visits and all(v.ends_at <= time(11, 30) or v.starts_at >= time(13, 30) for v in visits)
@@ -272,30 +273,26 @@ def test_home_only_inside_the_break_is_never_read_as_any_time(
     WindowFactory(request=short, starts_at=time(12), ends_at=time(12, 50))
     shorter = RequestFactory(commune=commune)  # too short even without the break
     WindowFactory(request=shorter, starts_at=time(12), ends_at=time(12, 20))
-    plan = scheduling.dayplan_for(commune, plan_day)
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     assert not HomeVisit.objects.filter(request__in=[short, shorter]).exists()
     plan.refresh_from_db()
     assert {i["request"]: i["reason"] for i in plan.unassigned} == {
         short.pk: LeftOutReason.ONLY_HOME_AT_LUNCH,
         shorter.pk: LeftOutReason.WINDOW_TOO_SHORT,  # break or not, 20 minutes are too few
     }
-    visit = scheduling.visit_book(
-        access=officer_access, request=short, officer=officer, day=plan_day
-    )
+    visit = services.visit_book(access=officer_access, request=short, officer=officer, day=plan_day)
     assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
     # Another booking on the same route re-times it: the noon visit keeps its place, and
     # the new one (home any time) is not put in the break.
     later = RequestFactory(commune=commune)
-    added = scheduling.visit_book(
-        access=officer_access, request=later, officer=officer, day=plan_day
-    )
+    added = services.visit_book(access=officer_access, request=later, officer=officer, day=plan_day)
     visit.refresh_from_db()
     assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
     assert added.ends_at <= time(11, 30) or added.starts_at >= time(13, 30)
     # Planning the day again keeps the noon visit (booked by hand, lunch-only) and keeps
     # everyone else out of the break.
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED
     assert time(12) <= visit.starts_at and visit.ends_at <= time(12, 50)
@@ -311,13 +308,13 @@ def test_a_visit_planned_before_the_break_was_set_moves_out_of_it_on_replanning(
     hc_settings.save()
     request = RequestFactory(commune=commune, visit_minutes=45)
     WindowFactory(request=request, starts_at=time(11), ends_at=time(17))
-    plan = scheduling.dayplan_for(commune, plan_day)
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     visit = HomeVisit.objects.get(request=request)
     assert visit.starts_at < time(11, 30), "planned across what will be the break"
     hc_settings.lunch_starts, hc_settings.lunch_ends = time(11, 30), time(13, 30)
     hc_settings.save()
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     visit = HomeVisit.objects.get(request=request, status=VisitStatus.PLANNED)
     assert visit.starts_at >= time(13, 30)
 
@@ -330,8 +327,8 @@ def test_without_a_lunch_break_a_noon_visit_is_planned(
     hc_settings.save()
     noon = RequestFactory(commune=commune)
     WindowFactory(request=noon, starts_at=time(11, 15), ends_at=time(13, 15))
-    plan = scheduling.dayplan_for(commune, plan_day)
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     visit = HomeVisit.objects.get(request=noon)
     assert time(11, 15) <= visit.starts_at and visit.ends_at <= time(13, 15)
 
@@ -341,15 +338,15 @@ def test_planning_again_keeps_locked_routes_and_planned_people(
     commune, officer, admin, officer_profile, admin_profile, plan_day
 ):
     requests = [RequestFactory(commune=commune) for _ in range(6)]
-    plan = scheduling.dayplan_for(commune, plan_day)
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     before = {v.request_id: (v.officer_id, v.sequence) for v in HomeVisit.objects.all()}
     assert len(before) == 6
     route = OfficerRoute.objects.filter(plan=plan).exclude(departs_at=None).first()
-    scheduling.route_lock(access=_access(officer, commune), route=route, locked=True)
+    services.route_lock(access=_access(officer, commune), route=route, locked=True)
     locked_before = list(route.visits.values_list("pk", "sequence", "starts_at"))
     newcomer = RequestFactory(commune=commune)
-    outcome = scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    outcome = services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     assert outcome.new_visits == 1
     assert list(route.visits.values_list("pk", "sequence", "starts_at")) == locked_before
     assert HomeVisit.objects.filter(status=VisitStatus.PLANNED).count() == 7
@@ -371,19 +368,15 @@ def test_moving_a_visit_to_an_officer_without_authority_is_refused(
     commune, officer, admin, officer_profile, admin_profile, officer_access, plan_day, certification
 ):
     cert = RequestFactory(commune=commune, procedure=certification)
-    visit = scheduling.visit_book(
-        access=officer_access, request=cert, officer=officer, day=plan_day
-    )
+    visit = services.visit_book(access=officer_access, request=cert, officer=officer, day=plan_day)
     with pytest.raises(DomainError) as refused:
-        scheduling.visit_move(access=officer_access, visit=visit, officer=admin)
+        services.visit_move(access=officer_access, visit=visit, officer=admin)
     assert str(Authority.CERTIFY.label) in refused.value.message
     visit.refresh_from_db()
     assert visit.officer == officer and visit.status == VisitStatus.PLANNED
     plain = RequestFactory(commune=commune)
-    other = scheduling.visit_book(
-        access=officer_access, request=plain, officer=officer, day=plan_day
-    )
-    scheduling.visit_move(access=officer_access, visit=other, officer=admin)
+    other = services.visit_book(access=officer_access, request=plain, officer=officer, day=plan_day)
+    services.visit_move(access=officer_access, visit=other, officer=admin)
     other.refresh_from_db()
     assert other.officer == admin and other.sequence == 1
     assert (
@@ -402,18 +395,18 @@ def test_reordering_by_hand_is_rechecked(
     WindowFactory(request=first, starts_at=time(8), ends_at=time(9))
     second = RequestFactory(commune=commune)
     WindowFactory(request=second, starts_at=time(9, 30), ends_at=time(16))
-    a = scheduling.visit_book(access=officer_access, request=first, officer=officer, day=plan_day)
-    b = scheduling.visit_book(access=officer_access, request=second, officer=officer, day=plan_day)
+    a = services.visit_book(access=officer_access, request=first, officer=officer, day=plan_day)
+    b = services.visit_book(access=officer_access, request=second, officer=officer, day=plan_day)
     assert (HomeVisit.objects.get(pk=a.pk).sequence, HomeVisit.objects.get(pk=b.pk).sequence) == (
         1,
         2,
     )
     with pytest.raises(DomainError) as refused:  # the 8–9 visit cannot come after a 9:30 one
-        scheduling.visit_reorder(access=officer_access, visit=b, step=-1)
+        services.visit_reorder(access=officer_access, visit=b, step=-1)
     assert first.person_name in refused.value.message
     assert HomeVisit.objects.get(pk=b.pk).sequence == 2
     WindowFactory(request=first, starts_at=time(13), ends_at=time(16))  # now also home after 13:00
-    scheduling.visit_reorder(access=officer_access, visit=b, step=-1)
+    services.visit_reorder(access=officer_access, visit=b, step=-1)
     assert (HomeVisit.objects.get(pk=a.pk).sequence, HomeVisit.objects.get(pk=b.pk).sequence) == (
         2,
         1,
@@ -429,13 +422,13 @@ def test_booking_an_officer_on_leave_or_on_a_holiday_is_refused(
         commune=commune, officer=officer_profile, starts_on=plan_day, ends_on=plan_day, reason="Ốm"
     )
     with pytest.raises(DomainError) as refused:
-        scheduling.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
+        services.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
     assert refused.value.field == "day" and "Ốm" in refused.value.message
     assert officer.get_full_name() in refused.value.message
     from datetime import date
 
     with pytest.raises(DomainError) as holiday:
-        scheduling.visit_book(
+        services.visit_book(
             access=officer_access, request=request, officer=officer, day=date(2027, 2, 8)
         )
     assert "08/02/2027" in holiday.value.message
@@ -448,9 +441,9 @@ def test_booking_the_same_request_twice_names_who_booked_it(
     commune, officer, admin, officer_profile, admin_profile, officer_access, admin_access, plan_day
 ):
     request = RequestFactory(commune=commune)
-    scheduling.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
+    services.visit_book(access=officer_access, request=request, officer=officer, day=plan_day)
     with pytest.raises(DomainError) as refused:
-        scheduling.visit_book(access=admin_access, request=request, officer=admin, day=plan_day)
+        services.visit_book(access=admin_access, request=request, officer=admin, day=plan_day)
     assert (
         _("%(officer)s has already booked this visit for %(day)s. Nothing was changed.")
         % {
@@ -537,8 +530,8 @@ def test_a_generated_solomon_instance_planned_through_the_django_planner(
         profile.work_starts, profile.work_ends = time(7, 30), time(16, 30)
         profile.save()
 
-    plan = scheduling.dayplan_for(commune, plan_day)
-    outcome = scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0.2)
+    plan = services.dayplan_for(commune, plan_day)
+    outcome = services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0.2)
     plan.refresh_from_db()
 
     assert outcome.assigned + len(plan.unassigned) == len(by_request)
@@ -554,7 +547,7 @@ def test_a_generated_solomon_instance_planned_through_the_django_planner(
         ]
         profile = officer_profile.__class__.objects.get(user=route.officer)
         check = check_route(
-            gathered.problem.center, scheduling.officer_spec(profile), stops, travel_for(settings)
+            gathered.problem.center, officer_spec(profile), stops, travel_for(settings)
         )
         assert check.ok, check.issue
         for visit, stop in zip(visits, check.route.stops, strict=True):

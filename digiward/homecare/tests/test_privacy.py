@@ -7,7 +7,6 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -16,7 +15,7 @@ from PIL import Image
 
 from digiward.core.models import AuditEvent
 from digiward.core.personal_data import Reveal, retention_apply
-from digiward.homecare import recording, scheduling
+from digiward.homecare import services
 from digiward.homecare.models import (
     HomeSupportRequest,
     LegalForm,
@@ -29,18 +28,7 @@ from digiward.homecare.privacy import ERASED_NAME, ClosedRequests, Requests
 from digiward.homecare.tests.factories import RequestFactory, WindowFactory
 from digiward.registry.tests.factories import ResidentFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def png() -> bytes:
@@ -126,14 +114,14 @@ def test_closed_requests_are_erased_after_the_retention_period(
     }
     visited = RequestFactory(commune=commune, procedure=certification, person_name="Ông Ba")
     with django_capture_on_commit_callbacks(execute=True):
-        visit = scheduling.visit_book(
+        visit = services.visit_book(
             access=officer_access, request=visited, officer=officer, day=plan_day
         )
-        visit = recording.visit_arrive(access=officer_access, visit=visit)
-        recording.authorization_record(
+        visit = services.visit_arrive(access=officer_access, visit=visit)
+        services.authorization_record(
             access=officer_access,
             visit=visit,
-            data=recording.AuthorizationData(
+            data=services.AuthorizationData(
                 principal_name="Ông Ba",
                 agent_name="Lê Văn Con",
                 scope="Nhận lương hưu",
@@ -141,7 +129,7 @@ def test_closed_requests_are_erased_after_the_retention_period(
                 principal_citizen_id="092160001234",
             ),
         )
-        photo = recording.photo_add(
+        photo = services.photo_add(
             access=officer_access,
             visit=visit,
             upload=SimpleUploadedFile("a.jpg", png(), content_type="image/jpeg"),

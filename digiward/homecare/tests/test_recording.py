@@ -19,7 +19,7 @@ from PIL import Image
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in, user_with_role
-from digiward.homecare import recording, scheduling
+from digiward.homecare import services
 from digiward.homecare.models import (
     AuthorizationConfirmation,
     LegalForm,
@@ -31,30 +31,8 @@ from digiward.registry.journey import MilestoneKind, MilestoneSource
 from digiward.registry.models import Milestone
 from digiward.registry.tests.factories import ResidentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Photos go to a private directory of this test (never under static files)."""
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def visit(commune, officer, officer_profile, officer_access, plan_day, certification):
-    request = RequestFactory(commune=commune, procedure=certification, requester_name="Lê Văn Con")
-    booked = scheduling.visit_book(
-        access=officer_access, request=request, officer=officer, day=plan_day
-    )
-    return recording.visit_arrive(access=officer_access, visit=booked)
 
 
 def authorization(**overrides):
@@ -66,7 +44,7 @@ def authorization(**overrides):
         "legal_form": LegalForm.CONTRACT,
     }
     data.update(overrides)
-    return recording.AuthorizationData(**data)
+    return services.AuthorizationData(**data)
 
 
 # --- Authorization confirmations ---------------------------------------------------------------
@@ -75,7 +53,7 @@ def authorization(**overrides):
 def test_authorizations_are_numbered_in_the_commune_register(
     commune, officer, officer_access, visit, plan_day, certification
 ):
-    first = recording.authorization_record(
+    first = services.authorization_record(
         access=officer_access,
         visit=visit,
         data=authorization(principal_citizen_id="092160001234", fingerprinted=True),
@@ -87,21 +65,21 @@ def test_authorizations_are_numbered_in_the_commune_register(
     assert "092160001234" not in first.principal_id_encrypted
     assert first.certified_by == officer and first.fingerprinted
     other = RequestFactory(commune=commune, procedure=certification)
-    second_visit = scheduling.visit_book(
+    second_visit = services.visit_book(
         access=officer_access, request=other, officer=officer, day=plan_day
     )
-    second_visit = recording.visit_arrive(access=officer_access, visit=second_visit)
+    second_visit = services.visit_arrive(access=officer_access, visit=second_visit)
     with pytest.raises(DomainError) as clash:
-        recording.authorization_record(
+        services.authorization_record(
             access=officer_access, visit=second_visit, data=authorization(certification_number=1)
         )
     assert clash.value.field == "certification_number" and " 2" in clash.value.message
-    second = recording.authorization_record(
+    second = services.authorization_record(
         access=officer_access, visit=second_visit, data=authorization()
     )
     assert second.certification_number == 2
     with pytest.raises(DomainError):  # one confirmation per visit
-        recording.authorization_record(
+        services.authorization_record(
             access=officer_access, visit=second_visit, data=authorization()
         )
     assert (
@@ -115,7 +93,7 @@ def test_authorizations_are_numbered_in_the_commune_register(
 def test_the_register_restarts_each_year_and_belongs_to_its_commune(
     commune, other_commune, officer, officer_access, visit, plan_day, certification, other_officer
 ):
-    recording.authorization_record(access=officer_access, visit=visit, data=authorization())
+    services.authorization_record(access=officer_access, visit=visit, data=authorization())
     # Another commune's register: its own number 1.
     from digiward.core.access import access_for
     from digiward.homecare.models import Authority
@@ -127,25 +105,23 @@ def test_the_register_restarts_each_year_and_belongs_to_its_commune(
     )
     there = access_for(other_officer, other_commune)
     request = RequestFactory(commune=other_commune, procedure=certification)
-    far = scheduling.visit_book(access=there, request=request, officer=other_officer, day=plan_day)
-    far = recording.visit_arrive(access=there, visit=far)
+    far = services.visit_book(access=there, request=request, officer=other_officer, day=plan_day)
+    far = services.visit_arrive(access=there, visit=far)
     assert (
-        recording.authorization_record(
+        services.authorization_record(
             access=there, visit=far, data=authorization()
         ).certification_number
         == 1
     )
     # Next year, here: number 1 again.
     request = RequestFactory(commune=commune, procedure=certification)
-    later = scheduling.visit_book(
+    later = services.visit_book(
         access=officer_access, request=request, officer=officer, day=plan_day
     )
-    later = recording.visit_arrive(
+    later = services.visit_arrive(
         access=officer_access, visit=later, at=datetime(2027, 1, 4, 9, 0, tzinfo=VN)
     )
-    record = recording.authorization_record(
-        access=officer_access, visit=later, data=authorization()
-    )
+    record = services.authorization_record(access=officer_access, visit=later, data=authorization())
     assert (record.register_year, record.certification_number) == (2027, 1)
 
 
@@ -153,7 +129,7 @@ def test_only_an_officer_authorised_to_certify_may_record_it(
     commune, admin, admin_profile, admin_access, visit
 ):
     with pytest.raises(DomainError):
-        recording.authorization_record(access=admin_access, visit=visit, data=authorization())
+        services.authorization_record(access=admin_access, visit=visit, data=authorization())
     assert not AuthorizationConfirmation.objects.exists()
 
 
@@ -168,7 +144,7 @@ def test_only_an_officer_authorised_to_certify_may_record_it(
 )
 def test_a_wrong_authorization_is_explained(officer_access, visit, overrides, field):
     with pytest.raises(DomainError) as refused:
-        recording.authorization_record(
+        services.authorization_record(
             access=officer_access, visit=visit, data=authorization(**overrides)
         )
     assert refused.value.field == field and refused.value.message
@@ -211,7 +187,7 @@ def test_photos_are_private_checked_and_logged(
     commune, other_commune, officer, officer_access, visit, private_storage
 ):
     upload = SimpleUploadedFile("IMG_0001.jpg", png(), content_type="image/jpeg")
-    photo = recording.photo_add(
+    photo = services.photo_add(
         access=officer_access, visit=visit, upload=upload, caption="Hợp đồng đã ký"
     )
     assert photo.content_type == "image/jpeg"  # re-encoded (test_photo_safety.py), not as sent
@@ -247,7 +223,7 @@ def test_photos_are_private_checked_and_logged(
 def test_a_file_that_is_not_a_photo_is_refused(officer_access, visit):
     fake = SimpleUploadedFile("contract.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     with pytest.raises(DomainError) as refused:
-        recording.photo_add(access=officer_access, visit=visit, upload=fake)
+        services.photo_add(access=officer_access, visit=visit, upload=fake)
     assert refused.value.field == "photo"
     assert not VisitPhoto.objects.exists()
 
@@ -271,7 +247,7 @@ def test_uploading_from_the_phone_page(commune, officer, visit):
 
 
 def test_a_volunteer_of_the_commune_cannot_open_a_photo(commune, officer_access, visit):
-    photo = recording.photo_add(
+    photo = services.photo_add(
         access=officer_access,
         visit=visit,
         upload=SimpleUploadedFile("a.png", png(), content_type="image/png"),
@@ -289,14 +265,14 @@ def test_a_milestone_reached_at_the_visit_moves_the_journey(
 ):
     resident = ResidentFactory(commune=commune, birth_year=1948)
     request = RequestFactory(commune=commune, resident=resident)
-    booked = scheduling.visit_book(
+    booked = services.visit_book(
         access=officer_access, request=request, officer=officer, day=plan_day
     )
     now = timezone.now()
-    recording.visit_record(
+    services.visit_record(
         access=officer_access,
         visit=booked,
-        record=recording.VisitRecord(
+        record=services.VisitRecord(
             outcome=VisitOutcome.COMPLETED_ON_SITE,
             arrived_at=now,
             left_at=now,
@@ -319,14 +295,14 @@ def test_a_milestone_needs_a_person_in_the_registry(
     commune, officer, officer_profile, officer_access, plan_day
 ):
     request = RequestFactory(commune=commune)
-    booked = scheduling.visit_book(
+    booked = services.visit_book(
         access=officer_access, request=request, officer=officer, day=plan_day
     )
     with pytest.raises(DomainError) as refused:
-        recording.visit_record(
+        services.visit_record(
             access=officer_access,
             visit=booked,
-            record=recording.VisitRecord(
+            record=services.VisitRecord(
                 outcome=VisitOutcome.COMPLETED_ON_SITE,
                 arrived_at=timezone.now(),
                 person_confirmed=True,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
-from digiward.homecare import recording, scheduling
+from digiward.homecare import services
 from digiward.homecare.models import (
     HomeSupportRequest,
     HomeVisit,
@@ -37,14 +37,14 @@ def world(
     """A request booked for tomorrow with an authorization and a photo; a leave; a plan."""
     home_request = RequestFactory(commune=commune, procedure=certification)
     WindowFactory(request=home_request, starts_at=time(8), ends_at=time(11))
-    visit = scheduling.visit_book(
+    visit = services.visit_book(
         access=officer_access, request=home_request, officer=officer, day=plan_day
     )
-    recording.visit_arrive(access=officer_access, visit=visit)
-    authorization = recording.authorization_record(
+    services.visit_arrive(access=officer_access, visit=visit)
+    authorization = services.authorization_record(
         access=officer_access,
         visit=visit,
-        data=recording.AuthorizationData(
+        data=services.AuthorizationData(
             principal_name=home_request.person_name,
             agent_name="Lê Văn Con",
             scope="Nhận lương hưu thay",
@@ -281,8 +281,8 @@ def test_the_paired_volunteer_sees_the_officers_visits_and_nothing_more(
     officer_profile.volunteer = volunteer
     officer_profile.save()
     person = RequestFactory(commune=commune, person_name="Bà Lâm Thị Sáu")
-    plan = scheduling.dayplan_for(commune, plan_day)
-    scheduling.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
+    plan = services.dayplan_for(commune, plan_day)
+    services.dayplan_solve(plan.pk, acting_user=officer, polish_seconds=0)
     visit = HomeVisit.objects.get(request=person)
 
     client = client_in(volunteer, commune)

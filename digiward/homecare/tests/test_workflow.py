@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditEvent, OutboxMessage
-from digiward.homecare import recording, scheduling, services
+from digiward.core.workflow import WrongTransition
+from digiward.homecare import services
 from digiward.homecare.models import (
     HomeSupportRequest,
     HomeVisit,
@@ -19,7 +21,7 @@ from digiward.homecare.models import (
     VisitStatus,
 )
 from digiward.homecare.tests.factories import RequestFactory
-from digiward.homecare.workflow import ALLOWED, FINAL, WrongTransition, guard_transition
+from digiward.homecare.workflow import ALLOWED, REQUEST
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +31,27 @@ EVERY_MOVE = list(itertools.product(S.values, S.values))
 
 def test_the_table_covers_every_status_and_final_ones_go_nowhere():
     assert set(ALLOWED) == set(S.values)
-    assert {S.COMPLETED, S.REJECTED, S.CANCELLED} == FINAL
+    assert {S.COMPLETED, S.REJECTED, S.CANCELLED} == REQUEST.final
     assert all(target in S.values for targets in ALLOWED.values() for target in targets)
 
 
 @pytest.mark.parametrize(("current", "target"), EVERY_MOVE)
 def test_the_guard_refuses_every_move_the_table_does_not_list(current, target):
-    request = HomeSupportRequest(status=current)
-    if target in ALLOWED[current]:
-        guard_transition(request, target)  # no error
+    allowed = target in ALLOWED[current]
+    assert REQUEST.can(current, target) is allowed
+    if allowed:
+        REQUEST.guard(current, target)  # no error
         return
     with pytest.raises(WrongTransition) as refused:
-        guard_transition(request, target)
-    assert refused.value.message  # a sentence for the officer, never empty
-    assert str(S(current).label) in refused.value.message
+        REQUEST.guard(current, target)
+    labels = {"current": str(S(current).label), "target": str(S(target).label)}
+    if current in REQUEST.final:
+        sentence = _("This request is already “%(current)s”: nothing more can change.")
+    elif current == target:
+        sentence = _("This request is already “%(current)s”.")
+    else:
+        sentence = _("A request that is “%(current)s” cannot become “%(target)s”.")
+    assert refused.value.message == sentence % labels  # in the officer's words
 
 
 @pytest.fixture
@@ -51,15 +60,15 @@ def received(commune):
 
 
 def _book(access, request, officer, day):
-    return scheduling.visit_book(access=access, request=request, officer=officer, day=day)
+    return services.visit_book(access=access, request=request, officer=officer, day=day)
 
 
 def _record(access, visit, outcome, **extra):
     now = timezone.now()
-    return recording.visit_record(
+    return services.visit_record(
         access=access,
         visit=visit,
-        record=recording.VisitRecord(
+        record=services.VisitRecord(
             outcome=outcome,
             arrived_at=now,
             left_at=now,
@@ -120,7 +129,7 @@ def test_accepted_to_scheduled_and_back_to_accepted(
     visit = _book(officer_access, request, officer, plan_day)
     assert HomeSupportRequest.objects.get(pk=request.pk).status == S.SCHEDULED
     assert (visit.status, visit.officer, visit.day) == (VisitStatus.PLANNED, officer, plan_day)
-    back = scheduling.visit_unschedule(access=officer_access, visit=visit, reason="Cụ nằm viện")
+    back = services.visit_unschedule(access=officer_access, visit=visit, reason="Cụ nằm viện")
     assert back.status == S.ACCEPTED
     assert HomeVisit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
 
@@ -198,7 +207,7 @@ def test_visited_to_second_visit_then_scheduled_again(
     second = _book(officer_access, again, officer, plan_day)
     assert HomeSupportRequest.objects.get(pk=request.pk).status == S.SCHEDULED
     assert second.status_before == S.NEEDS_SECOND_VISIT
-    scheduling.visit_unschedule(access=officer_access, visit=second)
+    services.visit_unschedule(access=officer_access, visit=second)
     assert HomeSupportRequest.objects.get(pk=request.pk).status == S.NEEDS_SECOND_VISIT
 
 
@@ -263,10 +272,10 @@ def test_the_person_must_confirm_a_visit_that_took_place(
     request = RequestFactory(commune=commune)
     visit = _book(officer_access, request, officer, plan_day)
     with pytest.raises(DomainError) as refused:
-        recording.visit_record(
+        services.visit_record(
             access=officer_access,
             visit=visit,
-            record=recording.VisitRecord(
+            record=services.VisitRecord(
                 outcome=VisitOutcome.COMPLETED_ON_SITE, arrived_at=timezone.now()
             ),
         )
@@ -281,10 +290,10 @@ def test_leaving_before_arriving_is_refused(
     visit = _book(officer_access, request, officer, plan_day)
     arrived = timezone.now()
     with pytest.raises(DomainError) as refused:
-        recording.visit_record(
+        services.visit_record(
             access=officer_access,
             visit=visit,
-            record=recording.VisitRecord(
+            record=services.VisitRecord(
                 outcome=VisitOutcome.NOBODY_HOME,
                 arrived_at=arrived,
                 left_at=arrived - timedelta(minutes=10),

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.dates import day_or_404
+from digiward.core.dates import day_or_404, day_text
 from digiward.core.documents import render_pdf
-from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, User
 from digiward.core.permissions import Perm
 from digiward.core.selectors import calendar_for
-from digiward.homecare import scheduling
+from digiward.homecare import services
 from digiward.homecare.checklists import merged
 from digiward.homecare.forms import DayForm, MoveForm, visiting_officers
 from digiward.homecare.models import DayPlan, HomeVisit, OfficerRoute, VisitStatus
@@ -59,7 +59,7 @@ def plan_detail(request: CommuneRequest, day: str) -> HttpResponse:
         commune=commune,
         object_type="homecare.dayplan",
         object_id=overview.plan.pk if overview.plan else "",
-        object_repr=f"day plan {the_day:%d/%m/%Y}",
+        object_repr=f"day plan {day_text(the_day)}",
     )
     calendar = calendar_for(commune)
     context: dict[str, Any] = {
@@ -81,10 +81,9 @@ def plan_detail(request: CommuneRequest, day: str) -> HttpResponse:
 @require_POST
 def plan_run(request: CommuneRequest, day: str) -> HttpResponseBase:
     the_day = parse_day(day)
-    try:
-        job = scheduling.dayplan_start(access=request.access, day=the_day)
-    except DomainError as error:
-        messages.error(request, error.message)
+    with attempt(request) as outcome:
+        job = services.dayplan_start(access=request.access, day=the_day)
+    if not outcome.ok:
         return redirect(_plan_url(the_day))
     return redirect("core:job_detail", job_id=job.pk)
 
@@ -175,7 +174,7 @@ def route_lock(request: CommuneRequest, day: str, officer_id: int) -> HttpRespon
     the_day = parse_day(day)
     route = _route(request, the_day, officer_id)
     locked = request.POST.get("locked") == "1"
-    scheduling.route_lock(access=request.access, route=route, locked=locked)
+    services.route_lock(access=request.access, route=route, locked=locked)
     messages.success(
         request,
         (
@@ -201,16 +200,12 @@ def visit_move(request: CommuneRequest, pk: int) -> HttpResponseBase:
     form = MoveForm(request.POST, commune=request.access.commune)
     if form.is_valid():
         officer: User = form.cleaned_data["officer"]
-        try:
-            scheduling.visit_move(access=request.access, visit=visit, officer=officer)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("The visit to %(person)s is now on the route of %(officer)s.")
-                % {"person": visit.request.person_name, "officer": officer.get_full_name()},
-            )
+        moved = _("The visit to %(person)s is now on the route of %(officer)s.") % {
+            "person": visit.request.person_name,
+            "officer": officer.get_full_name(),
+        }
+        with attempt(request, success=moved):
+            services.visit_move(access=request.access, visit=visit, officer=officer)
     else:
         messages.error(request, _("Choose an officer."))
     return redirect(_plan_url(visit.day) + f"#visit-{visit.pk}")
@@ -221,10 +216,8 @@ def visit_move(request: CommuneRequest, pk: int) -> HttpResponseBase:
 def visit_reorder(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
     step = -1 if request.POST.get("step") == "up" else 1
-    try:
-        scheduling.visit_reorder(access=request.access, visit=visit, step=step)
-    except DomainError as error:
-        messages.error(request, error.message)
+    with attempt(request):
+        services.visit_reorder(access=request.access, visit=visit, step=step)
     return redirect(_plan_url(visit.day) + f"#visit-{visit.pk}")
 
 
@@ -232,16 +225,11 @@ def visit_reorder(request: CommuneRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def visit_unschedule(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
-    try:
-        scheduling.visit_unschedule(
+    off = _("The visit to %(person)s is off the plan; the request waits for a new day.") % {
+        "person": visit.request.person_name
+    }
+    with attempt(request, success=off):
+        services.visit_unschedule(
             access=request.access, visit=visit, reason=request.POST.get("reason", "")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The visit to %(person)s is off the plan; the request waits for a new day.")
-            % {"person": visit.request.person_name},
         )
     return redirect(_plan_url(visit.day))

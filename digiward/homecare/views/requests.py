@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,18 +11,18 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
+from digiward.core.dates import day_text
 from digiward.core.models import AuditAction
 from digiward.core.params import id_from, search_text
 from digiward.core.permissions import Perm
-from digiward.core.selectors import calendar_for
-from digiward.homecare import scheduling, services
-from digiward.homecare.checklists import call_script, merged
-from digiward.homecare.eligibility import basis_labels
+from digiward.homecare import services
 from digiward.homecare.forms import (
     BookForm,
     EligibilityForm,
@@ -31,18 +31,15 @@ from digiward.homecare.forms import (
     ResidentSearchForm,
     window_formset,
 )
-from digiward.homecare.models import (
-    HomeSupportRequest,
-    HomeVisit,
-    OfficerProfile,
-    RequestSource,
-    RequestStatus,
-    VisitStatus,
+from digiward.homecare.models import HomeSupportRequest, RequestStatus
+from digiward.homecare.selectors import (
+    call_script_for,
+    deadline_rows,
+    deadlines,
+    inbox,
+    request_page,
 )
-from digiward.homecare.planner import profiles_for, request_needs, settings_for
-from digiward.homecare.selectors import deadlines, inbox
-from digiward.homecare.sla import due_state, working_days_left
-from digiward.homecare.workflow import SCHEDULABLE, can_transition
+from digiward.homecare.views.common import form_problems
 from digiward.registry.models import Resident
 from digiward.registry.search import SearchRefused, resident_search_for
 
@@ -103,15 +100,13 @@ def request_create(request: CommuneRequest) -> HttpResponseBase:
     form = RequestForm(request.POST or None, commune=commune)
     windows = window_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() and windows.is_valid():
-        try:
+        with attempt(request, form=form) as outcome:
             created = services.request_create(
                 access=request.access,
                 details=form.details(_windows_from(windows)),
                 source=form.cleaned_data["source"],
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Request %(code)s recorded. Tell the caller this code.")
@@ -171,16 +166,13 @@ def request_edit(request: CommuneRequest, pk: int) -> HttpResponseBase:
     ]
     windows = window_formset(request.POST or None, initial=existing)
     if request.method == "POST" and form.is_valid() and windows.is_valid():
-        try:
+        with attempt(request, form=form, success=_("Request saved.")) as outcome:
             services.request_update(
                 access=request.access,
                 request=home_request,
                 details=form.details(_windows_from(windows)),
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Request saved."))
+        if outcome.ok:
             return redirect("homecare:request_detail", pk=home_request.pk)
     return render(
         request,
@@ -189,75 +181,24 @@ def request_edit(request: CommuneRequest, pk: int) -> HttpResponseBase:
     )
 
 
-def _next_working_day(request: CommuneRequest) -> Any:
-    calendar = calendar_for(request.access.commune)
-    return calendar.next_working_day(timezone.localdate() + timedelta(days=1))
-
-
 def detail_context(request: CommuneRequest, home_request: HomeSupportRequest) -> dict[str, Any]:
-    commune = request.access.commune
-    settings = settings_for(commune)
-    needs = request_needs(home_request, profiles_for(commune), settings)
-    calendar = calendar_for(commune)
-    today = timezone.localdate()
-    visits = list(
-        HomeVisit.objects.filter(request=home_request)
-        .select_related("officer", "route__plan")
-        .order_by("-day", "-pk")
-    )
-    planned = next((v for v in visits if v.status == VisitStatus.PLANNED), None)
-    me_visits = (
-        OfficerProfile.objects.for_commune(commune)
-        .filter(user=request.user, takes_home_visits=True)
-        .exists()
-    )
-    book_form = BookForm(
-        commune=commune,
-        initial={
-            "officer": request.user.pk if me_visits else None,
-            "day": _next_working_day(request),
-        },
-    )
-    due = (
-        due_state(calendar, today, home_request.due_on, settings.due_soon_working_days)
-        if home_request.due_on and home_request.is_open
-        else None
-    )
+    page = request_page(request.access, home_request)
+    decision = {None: "registry", True: "eligible", False: "not_eligible"}
     return {
         "home_request": home_request,
-        "procedures": home_request.procedure_list(),
-        "needs": needs,
-        "officer_brings": merged(n.officer_brings for n in needs),
-        "person_prepares": merged(n.person_prepares for n in needs),
-        "authorities": sorted({n.authority_label for n in needs if n.authority}),
-        "bases": basis_labels(home_request.eligibility_bases),
-        "due": due,
-        "days_left": working_days_left(calendar, today, home_request.due_on)
-        if home_request.due_on
-        else None,
-        "visits": visits,
-        "planned": planned,
-        "can": {
-            "accept": can_transition(home_request.status, RequestStatus.ACCEPTED),
-            "reject": can_transition(home_request.status, RequestStatus.REJECTED),
-            "cancel": can_transition(home_request.status, RequestStatus.CANCELLED),
-            "complete": can_transition(home_request.status, RequestStatus.COMPLETED),
-            "second_visit": can_transition(home_request.status, RequestStatus.NEEDS_SECOND_VISIT)
-            and home_request.status == RequestStatus.VISITED,
-            "book": home_request.status in SCHEDULABLE,
-        },
+        **page.context(),
         "eligibility_form": EligibilityForm(
             initial={
-                "decision": {None: "registry", True: "eligible", False: "not_eligible"}[
-                    home_request.eligibility_override
-                ],
+                "decision": decision[home_request.eligibility_override],
                 "reason": home_request.eligibility_override_reason,
             }
         ),
         "reason_form": ReasonForm(),
-        "book_form": book_form,
+        "book_form": BookForm(
+            commune=request.access.commune,
+            initial={"officer": page.book_officer, "day": page.book_day},
+        ),
         "search_form": ResidentSearchForm(),
-        "is_phone_call": home_request.source == RequestSource.PHONE_CALL,
     }
 
 
@@ -282,18 +223,14 @@ def request_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
                 request.access,
                 pk=picked,
             )
-        try:
+        linked = (
+            _("Linked to %(name)s in the registry.") % {"name": resident.full_name}
+            if resident
+            else _("No longer linked to the registry.")
+        )
+        with attempt(request, success=linked):
             services.request_link_resident(
                 access=request.access, request=home_request, resident=resident
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Linked to %(name)s in the registry.") % {"name": resident.full_name}
-                if resident
-                else _("No longer linked to the registry."),
             )
         return redirect("homecare:request_detail", pk=home_request.pk)
     query = search_text(request.GET.get("q")) or home_request.person_name
@@ -325,54 +262,51 @@ def request_eligibility(request: CommuneRequest, pk: int) -> HttpResponseBase:
         return redirect("homecare:request_detail", pk=home_request.pk)
     form = EligibilityForm(request.POST)
     if form.is_valid():
-        try:
+        with attempt(request, success=_("Your decision is recorded.")):
             services.request_override_eligibility(
                 access=request.access,
                 request=home_request,
                 eligible=form.eligible,
                 reason=form.cleaned_data["reason"],
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Your decision is recorded."))
     else:
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
+        form_problems(request, form)
     return redirect("homecare:request_detail", pk=home_request.pk)
 
 
-ACTIONS = {"accept", "reject", "cancel", "complete", "second_visit"}
+# Each decision of the request page: its service, whether it takes the reason typed, and
+# what the officer is told once it is taken.
+DECISIONS: dict[str, tuple[Callable[..., HomeSupportRequest], bool, StrOrPromise]] = {
+    "accept": (
+        services.request_accept,
+        False,
+        gettext_lazy("Request accepted: now book a visit or plan the day."),
+    ),
+    "reject": (
+        services.request_reject,
+        True,
+        gettext_lazy("Request not taken on. Phone the person to explain."),
+    ),
+    "cancel": (services.request_cancel, True, gettext_lazy("Request cancelled.")),
+    "second_visit": (
+        services.request_second_visit,
+        True,
+        gettext_lazy("The request waits for a second visit."),
+    ),
+    "complete": (services.request_complete, False, gettext_lazy("Request completed.")),
+}
 
 
 @commune_required(Perm.MANAGE_HOME_SUPPORT)
 @require_POST
 def request_decide(request: CommuneRequest, pk: int, action: str) -> HttpResponseBase:
-    if action not in ACTIONS:
+    if action not in DECISIONS:
         raise Http404
     home_request = get_request(request, pk)
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "accept":
-            services.request_accept(access=request.access, request=home_request)
-            messages.success(request, _("Request accepted: now book a visit or plan the day."))
-        elif action == "reject":
-            services.request_reject(access=request.access, request=home_request, reason=reason)
-            messages.success(request, _("Request not taken on. Phone the person to explain."))
-        elif action == "cancel":
-            services.request_cancel(access=request.access, request=home_request, reason=reason)
-            messages.success(request, _("Request cancelled."))
-        elif action == "second_visit":
-            services.request_second_visit(
-                access=request.access, request=home_request, reason=reason
-            )
-            messages.success(request, _("The request waits for a second visit."))
-        else:
-            services.request_complete(access=request.access, request=home_request)
-            messages.success(request, _("Request completed."))
-    except DomainError as error:
-        messages.error(request, error.message)
+    decide, with_reason, success = DECISIONS[action]
+    reason = {"reason": request.POST.get("reason", "")} if with_reason else {}
+    with attempt(request, success=success):
+        decide(access=request.access, request=home_request, **reason)
     return redirect("homecare:request_detail", pk=home_request.pk)
 
 
@@ -382,29 +316,25 @@ def request_book(request: CommuneRequest, pk: int) -> HttpResponseBase:
     home_request = get_request(request, pk)
     form = BookForm(request.POST, commune=request.access.commune)
     if not form.is_valid():
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
+        form_problems(request, form)
         return redirect("homecare:request_detail", pk=home_request.pk)
-    try:
-        visit = scheduling.visit_book(
+    with attempt(request) as outcome:
+        visit = services.visit_book(
             access=request.access,
             request=home_request,
             officer=form.cleaned_data["officer"],
             day=form.cleaned_data["day"],
         )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("homecare:request_detail", pk=home_request.pk)
-    messages.success(
-        request,
-        _("Visit booked for %(officer)s on %(day)s at about %(time)s.")
-        % {
-            "officer": visit.officer.get_full_name(),
-            "day": f"{visit.day:%d/%m/%Y}",
-            "time": f"{visit.starts_at:%H:%M}" if visit.starts_at else "",
-        },
-    )
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Visit booked for %(officer)s on %(day)s at about %(time)s.")
+            % {
+                "officer": visit.officer.get_full_name(),
+                "day": day_text(visit.day),
+                "time": f"{visit.starts_at:%H:%M}" if visit.starts_at else "",
+            },
+        )
     return redirect("homecare:request_detail", pk=home_request.pk)
 
 
@@ -412,26 +342,12 @@ def request_book(request: CommuneRequest, pk: int) -> HttpResponseBase:
 def request_checklist(request: CommuneRequest, pk: int) -> HttpResponse:
     """Printable: what to bring, what the person has ready, and the call for the day before."""
     home_request = get_request(request, pk)
-    context = detail_context(request, home_request)
-    planned = context["planned"]
-    officer = planned.officer.get_full_name() if planned else request.user.get_full_name()
-    custom = [
-        line.strip()
-        for n in context["needs"]
-        for line in n.call_script.splitlines()
-        if line.strip()
-    ]
-    context["script"] = call_script(
-        officer=officer,
-        commune=request.access.commune.name,
-        person=home_request.person_name,
-        day=planned.day if planned else None,
-        at=planned.starts_at if planned else None,
-        procedures=[p.display_name for p in context["procedures"]]
-        + ([home_request.procedure_other] if home_request.procedure_other else []),
-        prepare=context["person_prepares"],
-        custom=custom,
-    )
+    page = request_page(request.access, home_request)
+    context = {
+        "home_request": home_request,
+        **page.context(),
+        "script": call_script_for(request.access, home_request, page),
+    }
     audit_record(
         action=AuditAction.VIEW, commune=request.access.commune, obj=home_request, note="checklist"
     )
@@ -447,15 +363,5 @@ def deadline_list(request: CommuneRequest) -> HttpResponse:
         object_type="homecare.homesupportrequest",
         object_repr="deadlines",
     )
-    calendar = calendar_for(request.access.commune)
-    rows = {
-        "overdue": [
-            (r, -working_days_left(calendar, lists.window.today, r.due_on))  # type: ignore[arg-type]
-            for r in lists.overdue
-        ],
-        "due_soon": [
-            (r, working_days_left(calendar, lists.window.today, r.due_on))  # type: ignore[arg-type]
-            for r in lists.due_soon
-        ],
-    }
+    rows = deadline_rows(request.access.commune, lists)
     return render(request, "homecare/deadlines.html", {"lists": lists, "rows": rows})

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
-from digiward.core.errors import DomainError
+from digiward.core.attempts import attempt
+from digiward.core.dates import day_text
 from digiward.core.permissions import Perm
-from digiward.homecare import officers
+from digiward.homecare import services
 from digiward.homecare.checklists import needs_for
 from digiward.homecare.forms import (
     LeaveForm,
@@ -23,12 +24,13 @@ from digiward.homecare.forms import (
 )
 from digiward.homecare.models import OfficerLeave, OfficerProfile, ProcedureProfile
 from digiward.homecare.planner import officer_profiles, profiles_for, settings_for
+from digiward.homecare.views.common import form_problems
 
 
 @commune_required(Perm.VIEW_HOME_SUPPORT)
 def officer_list(request: CommuneRequest) -> HttpResponse:
     commune = request.access.commune
-    officers.officer_profiles_sync(commune)
+    services.officer_profiles_sync(commune)
     today = timezone.localdate()
     rows = [
         {
@@ -56,12 +58,9 @@ def officer_edit(request: CommuneRequest, pk: int) -> HttpResponseBase:
         request.access.require(Perm.MANAGE_HOME_SUPPORT)
     form = OfficerProfileForm(request.POST or None, instance=profile, commune=commune)
     if request.method == "POST" and form.is_valid():
-        try:
-            officers.officer_profile_save(access=request.access, profile=form.save(commit=False))
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Saved."))
+        with attempt(request, form=form, success=_("Saved.")) as outcome:
+            services.officer_profile_save(access=request.access, profile=form.save(commit=False))
+        if outcome.ok:
             return redirect("homecare:officer_edit", pk=profile.pk)
     leaves = profile.leaves.order_by("-starts_on")[:20]
     return render(
@@ -78,18 +77,15 @@ def leave_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
     form = LeaveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            _leave, clashes = officers.leave_add(
+        with attempt(request, success=_("Leave recorded.")) as outcome:
+            _leave, clashes = services.leave_add(
                 access=request.access,
                 profile=profile,
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
                 reason=data["reason"],
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Leave recorded."))
+        if outcome.ok:
             for visit in clashes:
                 messages.warning(
                     request,
@@ -99,14 +95,12 @@ def leave_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
                     )
                     % {
                         "officer": profile.user.get_full_name(),
-                        "day": f"{visit.day:%d/%m/%Y}",
+                        "day": day_text(visit.day),
                         "person": visit.request.person_name,
                     },
                 )
     else:
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
+        form_problems(request, form)
     return redirect("homecare:officer_edit", pk=profile.pk)
 
 
@@ -116,7 +110,7 @@ def leave_remove(request: CommuneRequest, pk: int) -> HttpResponseBase:
     leave: OfficerLeave = get_for_access(
         OfficerLeave.objects.select_related("officer"), request.access, pk=pk
     )
-    officers.leave_remove(access=request.access, leave=leave)
+    services.leave_remove(access=request.access, leave=leave)
     messages.success(request, _("Leave removed."))
     return redirect("homecare:officer_edit", pk=leave.officer_id)
 
@@ -127,12 +121,9 @@ def settings_edit(request: CommuneRequest) -> HttpResponseBase:
     current = settings_for(request.access.commune)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            officers.settings_save(access=request.access, settings=form.save(commit=False))
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Settings saved."))
+        with attempt(request, form=form, success=_("Settings saved.")) as outcome:
+            services.settings_save(access=request.access, settings=form.save(commit=False))
+        if outcome.ok:
             return redirect("homecare:settings")
     return render(request, "homecare/settings_form.html", {"form": form})
 
@@ -166,7 +157,7 @@ def procedure_edit(request: CommuneRequest, procedure_id: int) -> HttpResponseBa
         instance=profile or ProcedureProfile(commune=commune, procedure=procedure),
     )
     if request.method == "POST" and form.is_valid():
-        officers.procedure_profile_save(access=request.access, profile=form.save(commit=False))
+        services.procedure_profile_save(access=request.access, profile=form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("homecare:procedure_list")
     defaults = needs_for(

@@ -16,23 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import Access, CommuneRequest, commune_required, get_for_access
+from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
-from digiward.core.errors import DomainError
+from digiward.core.dates import day_text
 from digiward.core.models import AuditAction
 from digiward.core.params import number_from
 from digiward.core.permissions import Perm
-from digiward.homecare import recording
-from digiward.homecare.checklists import MILESTONE_BY_SLUG, merged
+from digiward.homecare import services
 from digiward.homecare.forms import AuthorizationForm, PhotoForm, VisitRecordForm, at_day
-from digiward.homecare.models import (
-    AuthorizationConfirmation,
-    HomeVisit,
-    LegalForm,
-    OfficerProfile,
-    VisitPhoto,
+from digiward.homecare.models import AuthorizationConfirmation, HomeVisit, LegalForm, VisitPhoto
+from digiward.homecare.selectors import (
+    VisitNeeds,
+    companion_visits,
+    may_certify,
+    my_visits,
+    visit_needs,
 )
-from digiward.homecare.planner import profiles_for, request_needs, settings_for
-from digiward.homecare.selectors import companion_visits, my_visits
 from digiward.homecare.templatetags.homecare import map_links_for
 from digiward.homecare.views.planning import parse_day
 
@@ -60,7 +59,7 @@ def _day_of_visits(
         action=AuditAction.VIEW,
         commune=request.access.commune,
         object_type="homecare.homevisit",
-        object_repr=f"{'visits going along' if companion else 'my visits'} {day:%d/%m/%Y}",
+        object_repr=f"{'visits going along' if companion else 'my visits'} {day_text(day)}",
     )
     rows = [{"visit": v, "links": map_links_for(v.request)} for v in visits]
     return render(
@@ -79,52 +78,37 @@ def _visit(request: CommuneRequest, pk: int) -> HomeVisit:
     return visit
 
 
-def _record_context(request: CommuneRequest, visit: HomeVisit, **forms: Any) -> dict[str, Any]:
-    commune = request.access.commune
-    needs = request_needs(visit.request, profiles_for(commune), settings_for(commune))
-    documents = merged(n.person_prepares for n in needs)
-    suggested = next(
-        (
-            MILESTONE_BY_SLUG[n.procedure.slug]
-            for n in needs
-            if n.procedure.slug in MILESTONE_BY_SLUG
-        ),
-        "",
-    )
+def _record_context(
+    request: CommuneRequest,
+    visit: HomeVisit,
+    needs: VisitNeeds,
+    record_form: VisitRecordForm | None = None,
+) -> dict[str, Any]:
     local_now = timezone.localtime()
-    record_form = forms.get("record_form") or VisitRecordForm(
-        documents=documents,
+    record_form = record_form or VisitRecordForm(
+        documents=needs.documents,
         initial={
             "arrived_at": timezone.localtime(visit.arrived_at).time()
             if visit.arrived_at
             else local_now.time().replace(second=0, microsecond=0),
             "left_at": timezone.localtime(visit.left_at).time() if visit.left_at else None,
             "confirmed_by_name": visit.request.person_name,
-            "milestone": suggested if visit.request.resident_id else "",
+            "milestone": needs.milestone,
         },
     )
-    authorization = AuthorizationConfirmation.objects.filter(visit=visit).first()
-    may_certify = _may_certify(request)
     return {
         "visit": visit,
         "home_request": visit.request,
-        "needs": needs,
-        "documents": documents,
+        "needs": needs.needs,
+        "documents": needs.documents,
         "links": map_links_for(visit.request),
         "record_form": record_form,
-        "photo_form": forms.get("photo_form") or PhotoForm(),
+        "photo_form": PhotoForm(),
         "photos": list(visit.photos.all()),
-        "authorization": authorization,
-        "may_certify": may_certify,
-        "is_certification": any(n.authority == "certify" for n in needs),
+        "authorization": AuthorizationConfirmation.objects.filter(visit=visit).first(),
+        "may_certify": may_certify(request.access.commune, request.user),
+        "is_certification": needs.is_certification,
     }
-
-
-def _may_certify(request: CommuneRequest) -> bool:
-    profile = OfficerProfile.objects.filter(
-        commune=request.access.commune, user=request.user
-    ).first()
-    return profile is not None and profile.may("certify")
 
 
 @commune_required(Perm.VISIT_HOMES)
@@ -132,17 +116,17 @@ def _may_certify(request: CommuneRequest) -> bool:
 def visit_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
     """The visit record, one screen on a phone; POST records what happened."""
     visit = _visit(request, pk)
+    needs = visit_needs(request.access.commune, visit)
     if request.method == "POST":
-        context = _record_context(request, visit)
-        form = VisitRecordForm(request.POST, documents=context["documents"])
+        form = VisitRecordForm(request.POST, documents=needs.documents)
         if form.is_valid():
             data = form.cleaned_data
-            local_day = timezone.localdate(visit.arrived_at) if visit.arrived_at else visit.day
-            try:
-                recording.visit_record(
+            local_day = visit.local_day
+            with attempt(request, form=form, success=_("Visit recorded.")) as outcome:
+                services.visit_record(
                     access=request.access,
                     visit=visit,
-                    record=recording.VisitRecord(
+                    record=services.VisitRecord(
                         outcome=data["outcome"],
                         arrived_at=at_day(data["arrived_at"], local_day),
                         left_at=at_day(data.get("left_at"), local_day),
@@ -154,25 +138,20 @@ def visit_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
                         complete_now=data["complete_now"],
                     ),
                 )
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, _("Visit recorded."))
+            if outcome.ok:
                 return redirect("homecare:visit_detail", pk=visit.pk)
-        context["record_form"] = form
+        context = _record_context(request, visit, needs, form)
         return render(request, "homecare/visit_detail.html", context)
     audit_record(action=AuditAction.VIEW, commune=request.access.commune, obj=visit)
-    return render(request, "homecare/visit_detail.html", _record_context(request, visit))
+    return render(request, "homecare/visit_detail.html", _record_context(request, visit, needs))
 
 
 @commune_required(Perm.VISIT_HOMES)
 @require_POST
 def visit_arrive(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
-    try:
-        recording.visit_arrive(access=request.access, visit=visit)
-    except DomainError as error:
-        messages.error(request, error.message)
+    with attempt(request):
+        services.visit_arrive(access=request.access, visit=visit)
     return redirect("homecare:visit_detail", pk=visit.pk)
 
 
@@ -180,10 +159,8 @@ def visit_arrive(request: CommuneRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def visit_leave(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
-    try:
-        recording.visit_leave(access=request.access, visit=visit)
-    except DomainError as error:
-        messages.error(request, error.message)
+    with attempt(request):
+        services.visit_leave(access=request.access, visit=visit)
     return redirect("homecare:visit_detail", pk=visit.pk)
 
 
@@ -195,7 +172,7 @@ def visit_authorization(request: CommuneRequest, pk: int) -> HttpResponseBase:
     if existing is not None:
         return redirect("homecare:visit_detail", pk=visit.pk)
     home_request = visit.request
-    year = (timezone.localdate(visit.arrived_at) if visit.arrived_at else visit.day).year
+    year = visit.local_day.year
     form = AuthorizationForm(
         request.POST or None,
         initial={
@@ -208,11 +185,11 @@ def visit_authorization(request: CommuneRequest, pk: int) -> HttpResponseBase:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            record = recording.authorization_record(
+        with attempt(request, form=form) as outcome:
+            record = services.authorization_record(
                 access=request.access,
                 visit=visit,
-                data=recording.AuthorizationData(
+                data=services.AuthorizationData(
                     principal_name=data["principal_name"],
                     principal_citizen_id=data["principal_citizen_id"],
                     agent_name=data["agent_name"],
@@ -225,9 +202,7 @@ def visit_authorization(request: CommuneRequest, pk: int) -> HttpResponseBase:
                     fee_vnd=data["fee_vnd"],
                 ),
             )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Authorization recorded as number %(ref)s in the certification register.")
@@ -238,9 +213,9 @@ def visit_authorization(request: CommuneRequest, pk: int) -> HttpResponseBase:
         "visit": visit,
         "home_request": home_request,
         "form": form,
-        "next_number": recording.next_certification_number(request.access.commune.pk, year),
+        "next_number": services.next_certification_number(request.access.commune.pk, year),
         "year": year,
-        "may_certify": _may_certify(request),
+        "may_certify": may_certify(request.access.commune, request.user),
     }
     return render(request, "homecare/visit_authorization.html", context)
 
@@ -251,17 +226,13 @@ def visit_photo_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            recording.photo_add(
+        with attempt(request, success=_("Photo kept (only officers of the commune can see it).")):
+            services.photo_add(
                 access=request.access,
                 visit=visit,
                 upload=form.cleaned_data["photo"],
                 caption=form.cleaned_data["caption"],
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Photo kept (only officers of the commune can see it)."))
     else:
         messages.error(request, _("Choose a photo."))
     return redirect("homecare:visit_detail", pk=visit.pk)

@@ -42,10 +42,10 @@ from digiward.donations.models import (
 )
 from digiward.donations.selectors import entry_counts, sponsor_report
 from digiward.donations.tests.factories import handover_weeks_ago, scenario
-from digiward.guidance.desk import SessionInput, help_session_log
 from digiward.guidance.models import HelpSession
 from digiward.guidance.selectors import hours_served
-from digiward.homecare import recording, scheduling
+from digiward.guidance.services import SessionInput, help_session_log
+from digiward.homecare import services
 from digiward.homecare.models import (
     Authority,
     AuthorizationConfirmation,
@@ -223,14 +223,14 @@ def world(commune, admin, officer, volunteer, private_storage, django_capture_on
     RequestFactory(commune=commune, status=RequestStatus.RECEIVED)  # someone else's, open
     day = calendar_for(commune).next_working_day(today + timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        visit = scheduling.visit_book(
+        visit = services.visit_book(
             access=officer_access, request=request, officer=officer, day=day
         )
-        visit = recording.visit_arrive(access=officer_access, visit=visit)
-        recording.authorization_record(
+        visit = services.visit_arrive(access=officer_access, visit=visit)
+        services.authorization_record(
             access=officer_access,
             visit=visit,
-            data=recording.AuthorizationData(
+            data=services.AuthorizationData(
                 principal_name=NAME,
                 principal_citizen_id=CITIZEN_ID,
                 agent_name=SON,
@@ -241,16 +241,16 @@ def world(commune, admin, officer, volunteer, private_storage, django_capture_on
                 fingerprinted=True,
             ),
         )
-        recording.photo_add(
+        services.photo_add(
             access=officer_access,
             visit=visit,
             upload=SimpleUploadedFile("hop-dong.jpg", png(), content_type="image/jpeg"),
             caption="Hợp đồng ủy quyền",
         )
-        recording.visit_record(
+        services.visit_record(
             access=officer_access,
             visit=visit,
-            record=recording.VisitRecord(
+            record=services.VisitRecord(
                 outcome=VisitOutcome.COMPLETED_ON_SITE,
                 person_confirmed=True,
                 confirmed_by_name=SON,

@@ -6,11 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.audit import audit_record, snapshot
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune, Membership
 from digiward.core.permissions import ROLE_PERMISSIONS, Perm
@@ -24,6 +23,7 @@ from digiward.homecare.models import (
     VisitStatus,
 )
 from digiward.homecare.planner import check_in_commune
+from digiward.homecare.services.common import audit_change
 
 VISITING_ROLES = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.VISIT_HOMES in perms]
 PROFILE_FIELDS = (
@@ -72,14 +72,6 @@ def officer_profiles_sync(commune: Commune) -> int:
     return len(missing)
 
 
-def _audit_change(
-    access: Access, obj: Model, before: dict[str, object], fields: tuple[str, ...]
-) -> None:
-    changes = diff(before, snapshot(obj, fields))
-    if changes:
-        audit_record(action=AuditAction.CHANGE, commune=access.commune, obj=obj, changes=changes)
-
-
 @transaction.atomic
 def officer_profile_save(*, access: Access, profile: OfficerProfile) -> OfficerProfile:
     """Save an officer's authorities and hours (the form has set the fields)."""
@@ -94,7 +86,9 @@ def officer_profile_save(*, access: Access, profile: OfficerProfile) -> OfficerP
     old = OfficerProfile.objects.select_for_update(no_key=True, of=("self",)).get(pk=profile.pk)
     before = snapshot(old, PROFILE_FIELDS)
     profile.save()
-    _audit_change(access, profile, before, PROFILE_FIELDS)
+    audit_change(
+        access=access, obj=profile, fields=PROFILE_FIELDS, before=before, skip_unchanged=True
+    )
     return profile
 
 
@@ -167,7 +161,9 @@ def settings_save(*, access: Access, settings: HomecareSettings) -> HomecareSett
     if old is not None:
         settings.pk = old.pk
     settings.save()
-    _audit_change(access, settings, before, SETTINGS_FIELDS)
+    audit_change(
+        access=access, obj=settings, fields=SETTINGS_FIELDS, before=before, skip_unchanged=True
+    )
     return settings
 
 
@@ -186,5 +182,7 @@ def procedure_profile_save(*, access: Access, profile: ProcedureProfile) -> Proc
     profile.officer_brings = [i.strip() for i in profile.officer_brings if i.strip()]
     profile.person_prepares = [i.strip() for i in profile.person_prepares if i.strip()]
     profile.save()
-    _audit_change(access, profile, before, PROCEDURE_FIELDS)
+    audit_change(
+        access=access, obj=profile, fields=PROCEDURE_FIELDS, before=before, skip_unchanged=True
+    )
     return profile

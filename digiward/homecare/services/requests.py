@@ -2,13 +2,13 @@
 
 Every action is one transaction that locks the request, checks the workflow guard,
 changes it, writes the audit row and queues notifications to be sent after commit.
-Scheduling and visits live in `homecare.scheduling` and `homecare.recording`.
+Booking and visits live in `services.booking` and `services.visits`.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, time
 from decimal import Decimal
 
@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.audit import audit_record, snapshot
 from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune
 from digiward.core.permissions import Perm
 from digiward.core.selectors import calendar_for
-from digiward.homecare import notifications, scheduling
+from digiward.homecare import notifications
 from digiward.homecare.eligibility import PersonFacts, assess
 from digiward.homecare.models import (
+    VISIT_NEED_FIELDS,
     HomeSupportRequest,
     RequesterRelation,
     RequestSource,
@@ -35,8 +36,10 @@ from digiward.homecare.models import (
     new_tracking_code,
 )
 from digiward.homecare.planner import check_in_commune, profiles_for, request_needs, settings_for
+from digiward.homecare.services.booking import drop_planned_visit, reschedule_request_route
+from digiward.homecare.services.common import audit_change, audit_status, lock_request
 from digiward.homecare.sla import deadline, sla_days
-from digiward.homecare.workflow import guard_from, transition
+from digiward.homecare.workflow import ACCEPT_FROM, SECOND_VISIT_FROM, transition
 from digiward.procedures.models import Procedure
 from digiward.registry.models import Area, Resident
 from digiward.registry.services import refuse_anonymised
@@ -50,16 +53,7 @@ AUDITED_FIELDS = (
     "requester_phone",
     "requester_email",
     "requester_relation",
-    "address",
-    "area",
-    "latitude",
-    "longitude",
-    "procedure",
-    "procedure_other",
-    "reason",
-    "reason_detail",
-    "preferred_times",
-    "urgency",
+    *VISIT_NEED_FIELDS,
     "visit_minutes",
     "due_on",
     "notes",
@@ -125,38 +119,43 @@ class RequestDetails:
 @transaction.atomic
 def request_submit_public(*, commune: Commune, data: PublicRequest) -> HomeSupportRequest:
     """A citizen (or a relative) asks for help at home from the public page."""
-    by_someone_else = data.requester_relation != "self"
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                request = HomeSupportRequest.objects.create(
-                    commune=commune,
-                    tracking_code=new_tracking_code(),
-                    source=RequestSource.PUBLIC_FORM,
-                    person_name=data.person_name,
-                    person_phone="" if by_someone_else else data.phone,
-                    requester_name=data.requester_name if by_someone_else else data.person_name,
-                    requester_phone=data.phone,
-                    requester_relation=data.requester_relation,
-                    address=data.address,
-                    area=data.area,
-                    procedure=data.procedure,
-                    procedure_other=data.procedure_other,
-                    reason=data.reason,
-                    reason_detail=data.reason_detail,
-                    preferred_times=data.preferred_times,
-                    consent_at=timezone.now(),
-                )
-            break
-        except IntegrityError:  # the random tracking code was taken: draw another
-            continue
-    else:  # pragma: no cover - 31^8 codes
-        raise RuntimeError("could not draw a free tracking code")
-    _refresh_deadline(request)
-    _refresh_eligibility(request)
+    by_someone_else = data.requester_relation != RequesterRelation.SELF
+    request = HomeSupportRequest(
+        commune=commune,
+        source=RequestSource.PUBLIC_FORM,
+        person_name=data.person_name,
+        person_phone="" if by_someone_else else data.phone,
+        requester_name=data.requester_name if by_someone_else else data.person_name,
+        requester_phone=data.phone,
+        requester_relation=data.requester_relation,
+        address=data.address,
+        area=data.area,
+        procedure=data.procedure,
+        procedure_other=data.procedure_other,
+        reason=data.reason,
+        reason_detail=data.reason_detail,
+        preferred_times=data.preferred_times,
+        consent_at=timezone.now(),
+    )
+    _save_with_tracking_code(request)
+    refresh_deadline(request)
+    refresh_eligibility(request)
     request.save(update_fields=["sla_working_days", "due_on", *ELIGIBILITY_FIELDS])
     audit_record(action=AuditAction.CREATE, commune=commune, obj=request, note="public form")
     return request
+
+
+def _save_with_tracking_code(request: HomeSupportRequest) -> None:
+    """Save a new request under a tracking code drawn at random (drawn again if taken)."""
+    for _attempt in range(5):
+        request.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                request.save()
+            return
+        except IntegrityError:  # the random tracking code was taken: draw another
+            request.pk = None
+    raise RuntimeError("could not draw a free tracking code")  # pragma: no cover - 31^8 codes
 
 
 def normalize_tracking_code(code: str) -> str:
@@ -215,26 +214,14 @@ def _validate(access: Access, details: RequestDetails) -> None:
             raise DomainError(_("This belongs to another commune."))
 
 
+# The details copied onto the request as they are; `_apply` and `_save_children` handle
+# the others (the registry link, the GPS point, the other procedures, the time windows).
+HANDLED_APART = frozenset({"resident", "latitude", "longitude", "extra_procedures", "windows"})
+COPIED_FIELDS = tuple(f.name for f in fields(RequestDetails) if f.name not in HANDLED_APART)
+
+
 def _apply(request: HomeSupportRequest, details: RequestDetails) -> None:
-    for name in (
-        "person_name",
-        "person_phone",
-        "person_birth_year",
-        "requester_name",
-        "requester_phone",
-        "requester_email",
-        "requester_relation",
-        "address",
-        "area",
-        "procedure",
-        "procedure_other",
-        "reason",
-        "reason_detail",
-        "preferred_times",
-        "urgency",
-        "visit_minutes",
-        "notes",
-    ):
+    for name in COPIED_FIELDS:
         setattr(request, name, getattr(details, name))
     if details.resident is not None:
         request.resident = details.resident
@@ -274,20 +261,10 @@ def request_create(
         consent_at=timezone.now(),
     )
     _apply(request, details)
-    for _attempt in range(5):
-        request.tracking_code = new_tracking_code()
-        try:
-            with transaction.atomic():
-                request.save()
-            break
-        except IntegrityError:
-            request.pk = None
-            continue
-    else:  # pragma: no cover - 31^8 codes
-        raise RuntimeError("could not draw a free tracking code")
+    _save_with_tracking_code(request)
     _save_children(request, details)
-    _refresh_deadline(request)
-    _refresh_eligibility(request)
+    refresh_deadline(request)
+    refresh_eligibility(request)
     request.save()
     audit_record(
         action=AuditAction.CREATE,
@@ -299,21 +276,12 @@ def request_create(
     return request
 
 
-def _locked(access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
-    locked: HomeSupportRequest = (
-        HomeSupportRequest.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("resident__household", "procedure", "commune")
-        .get(pk=request.pk, commune=access.commune)
-    )
-    return locked
-
-
 @transaction.atomic
 def request_update(
     *, access: Access, request: HomeSupportRequest, details: RequestDetails
 ) -> HomeSupportRequest:
     access.require(Perm.MANAGE_HOME_SUPPORT)
-    locked = _locked(access, request)
+    locked = lock_request(access.commune, request.pk)
     if not locked.is_open:
         raise DomainError(
             _("This request is “%(status)s”: it can no longer be changed.")
@@ -324,14 +292,16 @@ def request_update(
     _apply(locked, details)
     locked.save()
     _save_children(locked, details)
-    _refresh_deadline(locked)
-    _refresh_eligibility(locked)
+    refresh_deadline(locked)
+    refresh_eligibility(locked)
     locked.save()
-    changes = diff(before, snapshot(locked, AUDITED_FIELDS))
-    audit_record(action=AuditAction.CHANGE, commune=access.commune, obj=locked, changes=changes)
+    audit_change(access=access, obj=locked, fields=AUDITED_FIELDS, before=before)
     if locked.status == RequestStatus.SCHEDULED:
-        scheduling.reschedule_request_route(locked)
+        reschedule_request_route(locked)
     return locked
+
+
+LINK_FIELDS = ("resident", "latitude", "longitude", "eligibility")
 
 
 @transaction.atomic
@@ -340,12 +310,12 @@ def request_link_resident(
 ) -> HomeSupportRequest:
     """Link the person to the registry (or unlink), then check eligibility again."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
-    locked = _locked(access, request)
+    locked = lock_request(access.commune, request.pk)
     if resident is not None and resident.commune_id != access.commune.pk:
         raise DomainError(_("This belongs to another commune."))
     if resident is not None:
         refuse_anonymised(resident)
-    before = snapshot(locked, ("resident", "latitude", "longitude", "eligibility"))
+    before = snapshot(locked, LINK_FIELDS)
     locked.resident = resident
     if resident is not None:
         household = resident.household
@@ -353,17 +323,9 @@ def request_link_resident(
             locked.latitude, locked.longitude = household.latitude, household.longitude
         if not locked.person_phone and resident.phone:
             locked.person_phone = resident.phone
-    _refresh_eligibility(locked)
+    refresh_eligibility(locked)
     locked.save()
-    audit_record(
-        action=AuditAction.CHANGE,
-        commune=access.commune,
-        obj=locked,
-        changes=diff(
-            before, snapshot(locked, ("resident", "latitude", "longitude", "eligibility"))
-        ),
-        note="registry link",
-    )
+    audit_change(access=access, obj=locked, fields=LINK_FIELDS, before=before, note="registry link")
     return locked
 
 
@@ -392,14 +354,16 @@ def person_facts(request: HomeSupportRequest, today: date) -> PersonFacts:
     )
 
 
-def _refresh_eligibility(request: HomeSupportRequest) -> None:
+def refresh_eligibility(request: HomeSupportRequest) -> None:
+    """Assess the person again against the registry (the caller saves)."""
     result = assess(person_facts(request, timezone.localdate()))
     request.eligibility = result.outcome
     request.eligibility_bases = [b.value for b in result.bases]
     request.eligibility_checked_at = timezone.now()
 
 
-def _refresh_deadline(request: HomeSupportRequest) -> None:
+def refresh_deadline(request: HomeSupportRequest) -> None:
+    """The deadline from the procedures' working days and the urgency (the caller saves)."""
     settings = settings_for(request.commune)
     needs = request_needs(request, profiles_for(request.commune), settings)
     days = sla_days(
@@ -415,9 +379,9 @@ def _refresh_deadline(request: HomeSupportRequest) -> None:
 @transaction.atomic
 def request_check_eligibility(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
     access.require(Perm.VIEW_HOME_SUPPORT)
-    locked = _locked(access, request)
+    locked = lock_request(access.commune, request.pk)
     before = locked.eligibility
-    _refresh_eligibility(locked)
+    refresh_eligibility(locked)
     locked.save(update_fields=[*ELIGIBILITY_FIELDS, "updated_at"])
     audit_record(
         action=AuditAction.VIEW,
@@ -431,6 +395,9 @@ def request_check_eligibility(*, access: Access, request: HomeSupportRequest) ->
     return locked
 
 
+OVERRIDE_FIELDS = ("eligibility_override", "eligibility_override_reason")
+
+
 @transaction.atomic
 def request_override_eligibility(
     *, access: Access, request: HomeSupportRequest, eligible: bool | None, reason: str
@@ -440,23 +407,21 @@ def request_override_eligibility(
     ``eligible=None`` removes the decision: the registry check counts again.
     """
     access.require(Perm.MANAGE_HOME_SUPPORT)
-    locked = _locked(access, request)
+    locked = lock_request(access.commune, request.pk)
     reason = reason.strip()
     if eligible is not None and not reason:
         raise DomainError(_("Say why you decide differently from the registry."), field="reason")
-    before = snapshot(locked, ("eligibility_override", "eligibility_override_reason"))
+    before = snapshot(locked, OVERRIDE_FIELDS)
     locked.eligibility_override = eligible
     locked.eligibility_override_reason = reason if eligible is not None else ""
     locked.eligibility_override_by = access.user if eligible is not None else None
     locked.eligibility_override_at = timezone.now() if eligible is not None else None
     locked.save()
-    audit_record(
-        action=AuditAction.CHANGE,
-        commune=access.commune,
+    audit_change(
+        access=access,
         obj=locked,
-        changes=diff(
-            before, snapshot(locked, ("eligibility_override", "eligibility_override_reason"))
-        ),
+        fields=OVERRIDE_FIELDS,
+        before=before,
         note="eligibility decision",
     )
     return locked
@@ -465,26 +430,12 @@ def request_override_eligibility(
 # --- Decisions ----------------------------------------------------------------------------
 
 
-def _audit_status(
-    access: Access, request: HomeSupportRequest, previous: str, note: str = ""
-) -> None:
-    audit_record(
-        action=AuditAction.CHANGE,
-        commune=access.commune,
-        obj=request,
-        changes={"status": [previous, request.status]},
-        note=note,
-    )
-
-
 @transaction.atomic
 def request_accept(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
     """Take the request on. The person must qualify, by the registry or by decision."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
-    locked = _locked(access, request)
-    previous = locked.status
-    guard_from(locked, frozenset({RequestStatus.RECEIVED}), RequestStatus.ACCEPTED)
-    transition(locked, RequestStatus.ACCEPTED)
+    locked = lock_request(access.commune, request.pk)
+    previous = transition(locked, RequestStatus.ACCEPTED, starts=ACCEPT_FROM)
     if not locked.is_eligible:
         raise DomainError(
             _(
@@ -496,7 +447,7 @@ def request_accept(*, access: Access, request: HomeSupportRequest) -> HomeSuppor
     locked.accepted_by = access.user
     locked.decision_reason = ""
     locked.save()
-    _audit_status(access, locked, previous)
+    audit_status(access, locked, previous)
     return locked
 
 
@@ -517,7 +468,7 @@ def request_cancel(
     locked = _decide(
         access, request, RequestStatus.CANCELLED, reason, _("Say why the request is cancelled.")
     )
-    scheduling.drop_planned_visit(locked)  # nothing to drop unless it was scheduled
+    drop_planned_visit(locked)  # nothing to drop unless it was scheduled
     return locked
 
 
@@ -532,7 +483,7 @@ def request_second_visit(
         RequestStatus.NEEDS_SECOND_VISIT,
         reason,
         _("Say what is missing."),
-        only_from=frozenset({RequestStatus.VISITED}),
+        starts=SECOND_VISIT_FROM,
     )
 
 
@@ -543,20 +494,17 @@ def _decide(
     reason: str,
     missing_reason: str,
     *,
-    only_from: frozenset[str] | None = None,
+    starts: frozenset[str] | None = None,
 ) -> HomeSupportRequest:
     """A move that needs its reason in words: checked, recorded on the request, audited."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
     if not reason.strip():
         raise DomainError(missing_reason, field="reason")
-    locked = _locked(access, request)
-    previous = locked.status
-    if only_from is not None:
-        guard_from(locked, only_from, target)
-    transition(locked, target)
+    locked = lock_request(access.commune, request.pk)
+    previous = transition(locked, target, starts=starts)
     locked.decision_reason = reason.strip()[:300]
     locked.save()
-    _audit_status(access, locked, previous, note=locked.decision_reason)
+    audit_status(access, locked, previous, note=locked.decision_reason)
     return locked
 
 
@@ -564,16 +512,17 @@ def _decide(
 def request_complete(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
     """The papers are done (after a visit): tell the requester."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
-    locked = _locked(access, request)
-    previous = locked.status
-    complete_locked(locked)
-    _audit_status(access, locked, previous)
+    locked = lock_request(access.commune, request.pk)
+    previous = complete_locked(locked)
+    audit_status(access, locked, previous)
     return locked
 
 
-def complete_locked(request: HomeSupportRequest) -> None:
-    """Move a locked, visited request to completed and queue the requester's message."""
-    transition(request, RequestStatus.COMPLETED)
+def complete_locked(request: HomeSupportRequest) -> str:
+    """Move a locked, visited request to completed and queue the requester's message.
+    Returns the previous status."""
+    previous = transition(request, RequestStatus.COMPLETED)
     request.completed_at = timezone.now()
     request.save()
     notifications.notify_done(request)
+    return previous
