@@ -27,9 +27,9 @@ def access_of(user, commune, role=Role.VOLUNTEER) -> Access:
 
 @pytest.fixture(autouse=True)
 def _messages_in_english():
-    """Services word their refusals with gettext. The tests read them in English, so they
-    pass whether or not the Vietnamese catalogue has these messages yet (the lead merges
-    tools/translations/guidance.py); Vietnamese wording is tested where it matters."""
+    """Services word their refusals with gettext. The tests read them by their English
+    msgids, so a better Vietnamese wording in the catalogue never breaks them; Vietnamese
+    wording is tested where it matters (the root `vietnamese` fixture)."""
     translation.activate("en")
     yield
     translation.activate("vi")
