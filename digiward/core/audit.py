@@ -77,6 +77,44 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
+def snapshot_saved(obj: models.Model, fields: Iterable[str]) -> dict[str, Any] | None:
+    """The stored values of `fields` for an edit, or None when `obj` is new (a create).
+
+    Read from the database, not from `obj`: a form has already put the new values on it."""
+    if obj.pk is None:
+        return None
+    stored = type(obj)._default_manager.get(pk=obj.pk)
+    return snapshot(stored, fields)
+
+
+def audit_saved(
+    *,
+    commune: Commune | None,
+    obj: models.Model,
+    fields: Iterable[str],
+    before: Mapping[str, Any] | None,
+    changes: Mapping[str, Any] | None = None,
+    object_repr: str = "",
+    note: str = "",
+    skip_unchanged: bool = False,
+) -> AuditEvent | None:
+    """The audit row of a save: a create when `before` is None, else an edit listing the
+    `fields` that changed since `before` (a `snapshot` taken before it), [old, new] each,
+    plus any `changes` the caller adds. `skip_unchanged`: no row for an edit that changed
+    nothing (a form saved as it was). The one copy of snapshot → diff → audit."""
+    found = {**diff(before or {}, snapshot(obj, fields)), **(changes or {})}
+    if before is not None and skip_unchanged and not found:
+        return None
+    return audit_record(
+        action=AuditAction.CREATE if before is None else AuditAction.CHANGE,
+        commune=commune,
+        obj=obj,
+        object_repr=object_repr,
+        changes=found,
+        note=note,
+    )
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """{field: [old, new]} for fields that changed; secrets show only that they changed."""
     changes: dict[str, Any] = {}

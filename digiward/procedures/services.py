@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.audit import audit_record, audit_saved, snapshot_saved
 from digiward.core.errors import DomainError
 from digiward.core.images import ImageRefused, ImageRules, Refusal, image_prepare
 from digiward.core.models import AuditAction, User
@@ -285,7 +285,7 @@ def procedure_save(*, access: Access, procedure: Procedure, source: str) -> Proc
         procedure.commune = access.commune
     else:
         require_editable(access, procedure)
-    before = {} if creating else snapshot(Procedure.objects.get(pk=procedure.pk), PROCEDURE_AUDIT)
+    before = snapshot_saved(procedure, PROCEDURE_AUDIT)
     if creating:
         base = slugify(fold(procedure.name))[:60] or "thu-tuc"
         taken = set(
@@ -305,14 +305,13 @@ def procedure_save(*, access: Access, procedure: Procedure, source: str) -> Proc
     procedure.save()
     if creating:
         Guide.objects.create(procedure=procedure, slug=f"{access.commune.code}-{procedure.slug}")
-    changes = diff(before, snapshot(procedure, PROCEDURE_AUDIT))
-    if creating or changes:
-        audit_record(
-            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-            commune=access.commune,
-            obj=procedure,
-            changes=changes,
-        )
+    audit_saved(
+        commune=access.commune,
+        obj=procedure,
+        fields=PROCEDURE_AUDIT,
+        before=before,
+        skip_unchanged=True,
+    )
     return procedure
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.audit import audit_record, audit_saved, snapshot, snapshot_saved
 from digiward.core.chunks import chunked
 from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
@@ -238,20 +238,16 @@ def household_save(*, access: Access, household: Household) -> Household:
     access.require(Perm.EDIT_REGISTRY)
     if household.commune_id != access.commune.pk:
         raise DomainError(_("This household belongs to another commune."))
-    creating = household.pk is None
-    before = (
-        {} if creating else snapshot(Household.objects.get(pk=household.pk), HOUSEHOLD_AUDIT_FIELDS)
-    )
+    before = snapshot_saved(household, HOUSEHOLD_AUDIT_FIELDS)
     household.full_clean()
     household.save()
-    changes = diff(before, snapshot(household, HOUSEHOLD_AUDIT_FIELDS))
-    if creating or changes:
-        audit_record(
-            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-            commune=access.commune,
-            obj=household,
-            changes=changes,
-        )
+    audit_saved(
+        commune=access.commune,
+        obj=household,
+        fields=HOUSEHOLD_AUDIT_FIELDS,
+        before=before,
+        skip_unchanged=True,
+    )
     return household
 
 
@@ -283,7 +279,7 @@ def resident_save(
             )
             % {"day": f"{day_text(timezone.localtime(previous.anonymised_at))}"}
         )
-    before = {} if previous is None else snapshot(previous, RESIDENT_AUDIT_FIELDS)
+    before = None if previous is None else snapshot(previous, RESIDENT_AUDIT_FIELDS)
     _record_basis(access, resident, previous, consent_given=consent_given)
     if citizen_id is not None:
         if citizen_id:
@@ -316,14 +312,13 @@ def resident_save(
         raise DomainError(
             _("Another resident of this commune has this citizen ID."), field="citizen_id"
         ) from None
-    changes = diff(before, snapshot(resident, RESIDENT_AUDIT_FIELDS))
-    if creating or changes:
-        audit_record(
-            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-            commune=access.commune,
-            obj=resident,
-            changes=changes,
-        )
+    audit_saved(
+        commune=access.commune,
+        obj=resident,
+        fields=RESIDENT_AUDIT_FIELDS,
+        before=before,
+        skip_unchanged=True,
+    )
     _follow_head(access, resident, previous)
     return resident
 

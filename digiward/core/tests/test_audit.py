@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from digiward.core.audit import audit_record, diff
+from digiward.core.audit import audit_record, audit_saved, diff, snapshot_saved
 from digiward.core.db import audit_guard
 from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.models.audit import AppendOnlyError
@@ -40,6 +40,31 @@ def test_diff_hides_secret_values():
     changes = diff({"full_name": "A", "citizen_id": "1"}, {"full_name": "B", "citizen_id": "2"})
     assert changes == {"full_name": ["A", "B"], "citizen_id": ["•••", "•••"]}
     assert diff({"a": 1}, {"a": 1}) == {}
+
+
+@pytest.mark.django_db
+def test_audit_saved_writes_a_create_an_edit_and_skips_an_edit_that_changed_nothing(commune):
+    fields = ("name", "codename")
+    assert snapshot_saved(commune.__class__(name="Mới"), fields) is None  # not saved yet
+    before = snapshot_saved(commune, fields)
+    old_name = commune.name
+    commune.name = "Phường Thử"
+    commune.save()
+    edit = audit_saved(commune=commune, obj=commune, fields=fields, before=before)
+    assert edit is not None and edit.action == AuditAction.CHANGE
+    assert edit.changes == {"name": [old_name, "Phường Thử"]}
+    unchanged = snapshot_saved(commune, fields)
+    assert (
+        audit_saved(
+            commune=commune, obj=commune, fields=fields, before=unchanged, skip_unchanged=True
+        )
+        is None
+    )
+    create = audit_saved(
+        commune=commune, obj=commune, fields=fields, before=None, changes={"note": [None, "x"]}
+    )
+    assert create is not None and create.action == AuditAction.CREATE
+    assert create.changes["note"] == [None, "x"] and create.changes["name"] == [None, "Phường Thử"]
 
 
 def test_the_orm_refuses_to_change_or_delete_events(commune):

@@ -8,8 +8,7 @@ from typing import Any
 from django.db import models
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
-from digiward.core.models import AuditAction
+from digiward.core.audit import audit_saved as core_audit_saved
 from digiward.donations.models import Campaign
 
 
@@ -32,13 +31,13 @@ def audit_saved(
     changes: Mapping[str, Any] | None = None,
     object_repr: str = "",
 ) -> None:
-    """The audit row of a create (`before` is None) or of an edit (`before`: the
-    `snapshot` of `fields` taken before it): the fields that changed, [old, new] each,
-    then any `changes` the caller adds."""
-    audit_record(
-        action=AuditAction.CREATE if before is None else AuditAction.CHANGE,
+    """`core.audit.audit_saved` in the access's commune; an edit that changed nothing is
+    audited too (the donations log keeps every save)."""
+    core_audit_saved(
         commune=access.commune,
         obj=obj,
+        fields=fields,
+        before=before,
+        changes=changes,
         object_repr=object_repr,
-        changes={**diff(before or {}, snapshot(obj, fields)), **(changes or {})},
     )

@@ -1,10 +1,8 @@
 """Helpers every donations view uses: fetching a campaign within the access, auditing
-what is seen and what is taken away (minutes, reports)."""
+what is seen. Files taken away (minutes, reports) go through core.downloads."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from digiward.core.access import CommuneRequest
@@ -29,30 +27,3 @@ def audit_view(request: CommuneRequest, object_type: str, description: str) -> N
         object_type=object_type,
         object_repr=description[:200],
     )
-
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def exported_file(
-    request: CommuneRequest,
-    content: bytes,
-    *,
-    obj: models.Model,
-    object_repr: str,
-    filename: str,
-    content_type: str = PDF,
-) -> HttpResponse:
-    """A document made for this user (minutes, a report): the audit row that says who
-    took it, then the file. PDFs open in the browser, other files are downloaded."""
-    audit_record(
-        action=AuditAction.EXPORT,
-        commune=request.access.commune,
-        obj=obj,
-        object_repr=object_repr,
-    )
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if content_type == PDF else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response

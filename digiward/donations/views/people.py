@@ -14,6 +14,7 @@ from digiward.core.access import CommuneRequest, commune_required, get_for_acces
 from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
 from digiward.core.dates import day_or_404, day_text
+from digiward.core.downloads import exported_file
 from digiward.core.models import AuditAction
 from digiward.core.permissions import Perm
 from digiward.donations import pdf, ranking, services, wording, workflow
@@ -27,7 +28,7 @@ from digiward.donations.models import (
     PriorityEntry,
 )
 from digiward.donations.selectors import follow_up_tasks, household_facts
-from digiward.donations.views.common import audit_view, exported_file, get_campaign
+from digiward.donations.views.common import audit_view, get_campaign
 from digiward.registry.models import Household
 
 

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
 from digiward.core.attempts import attempt
+from digiward.core.downloads import XLSX, exported_file
 from digiward.core.permissions import Perm
 from digiward.donations import pdf, services
 from digiward.donations.exports import sponsor_report_xlsx
 from digiward.donations.forms import PolicyForm, SponsorContactForm, SponsorForm
 from digiward.donations.models import HouseholdPolicy, Sponsor, SponsorContact
 from digiward.donations.selectors import campaigns_for, sponsor_report
-from digiward.donations.views.common import XLSX, audit_view, exported_file, get_campaign
+from digiward.donations.views.common import audit_view, get_campaign
 
 
 @commune_required(Perm.VIEW_CAMPAIGNS)

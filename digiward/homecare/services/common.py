@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Model
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.audit import audit_record, audit_saved
 from digiward.core.models import AuditAction, Commune
 from digiward.homecare.models import HomeSupportRequest
 
@@ -49,15 +49,14 @@ def audit_change(
     """The audit row of an edit: the `fields` that changed since `before` (their
     `snapshot` taken before the edit), [old, new] each. `skip_unchanged`: no row at all
     when nothing changed (a settings form saved as it was)."""
-    changes = diff(before, snapshot(obj, fields))
-    if changes or not skip_unchanged:
-        audit_record(
-            action=AuditAction.CHANGE,
-            commune=access.commune,
-            obj=obj,
-            changes=changes,
-            note=note,
-        )
+    audit_saved(
+        commune=access.commune,
+        obj=obj,
+        fields=fields,
+        before=before,
+        note=note,
+        skip_unchanged=skip_unchanged,
+    )
 
 
 def audit_status(

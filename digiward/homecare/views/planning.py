@@ -18,6 +18,7 @@ from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
 from digiward.core.dates import day_or_404, day_text
 from digiward.core.documents import render_pdf
+from digiward.core.downloads import exported_file
 from digiward.core.models import AuditAction, User
 from digiward.core.permissions import Perm
 from digiward.core.selectors import calendar_for
@@ -155,17 +156,13 @@ def route_pdf(request: CommuneRequest, day: str, officer_id: int) -> HttpRespons
         "commune": request.access.commune,
         "printed_at": timezone.localtime(),
     }
-    pdf = render_pdf("homecare/route_pdf.html", context, request=request)
-    audit_record(
-        action=AuditAction.EXPORT,
-        commune=request.access.commune,
+    return exported_file(
+        request,
+        render_pdf("homecare/route_pdf.html", context, request=request),
         obj=route,
         object_repr=f"route {route} (PDF)",
+        filename=f"lo-trinh-{route.plan.day:%Y%m%d}-{route.officer.username}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"lo-trinh-{route.plan.day:%Y%m%d}-{route.officer.username}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @commune_required(Perm.MANAGE_HOME_SUPPORT)

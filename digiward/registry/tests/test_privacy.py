@@ -423,7 +423,7 @@ def test_the_export_page_downloads_json_and_pdf(commune, admin, person):
         reverse("registry:resident_export", args=[person.pk]), {"format": "json"}
     )
     assert response["Content-Type"] == "application/json"
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert f"-{person.pk}-" in response["Content-Disposition"]
     assert json.loads(response.content)["sections"]["registry.person"]["records"][0]["phone"]
     response = client.post(reverse("registry:resident_export", args=[person.pk]), {"format": "pdf"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
 from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
+from digiward.core.downloads import file_response
 from digiward.core.models import AuditAction
 from digiward.registry.forms import AnonymiseForm
 from digiward.registry.models import Resident
@@ -30,13 +31,6 @@ def _resident(request: CommuneRequest, pk: int) -> Resident:
     return resident
 
 
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @commune_required(PRIVACY_PERM)
 @require_http_methods(["GET", "POST"])
 def resident_export(request: CommuneRequest, pk: int) -> HttpResponseBase:
@@ -47,10 +41,10 @@ def resident_export(request: CommuneRequest, pk: int) -> HttpResponseBase:
         stem = f"du-lieu-ca-nhan-{request.access.commune.code}-{resident.pk}-{stamp}"
         if request.POST.get("format") == "pdf":
             pdf = privacy.resident_export_pdf(access=request.access, resident=resident)
-            return _download(pdf, filename=f"{stem}.pdf", content_type="application/pdf")
+            return file_response(pdf, filename=f"{stem}.pdf")
         data = privacy.resident_export(access=request.access, resident=resident)
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
-        return _download(content, filename=f"{stem}.json", content_type="application/json")
+        return file_response(content, filename=f"{stem}.json", content_type="application/json")
     audit_record(action=AuditAction.VIEW, commune=request.access.commune, obj=resident)
     preview = privacy.anonymise_preview(resident)
     return render(
