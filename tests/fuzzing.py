@@ -270,6 +270,15 @@ class _FormParser(HTMLParser):
             return
         form = self._form
         name = a.get("name")
+        if form is not None and tag == "option" and self._select:
+            # An option has no name of its own: it belongs to the select it is in.
+            value = a.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in a:
+                form.fields.setdefault(self._select, []).append(value)
+                self._select_chosen = True
+            return
         if form is None or not name:
             return
         if tag == "input":
@@ -290,13 +299,6 @@ class _FormParser(HTMLParser):
         elif tag == "select":
             form.names.add(name)
             self._select, self._select_first, self._select_chosen = name, None, False
-        elif tag == "option" and self._select:
-            value = a.get("value", "")
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in a:
-                form.fields.setdefault(self._select, []).append(value)
-                self._select_chosen = True
         elif tag == "textarea":
             form.names.add(name)
             self._textarea, self._text = name, []

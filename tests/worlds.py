@@ -122,6 +122,8 @@ def procedures_world(commune: Commune, admin: User) -> dict[str, Any]:
         online_level="in_person",
         home_support_possible=True,
         is_published=True,
+        # As procedure_save stores a commune's own entry: one source for what it typed.
+        facts=[{"field": "*", "text": "Do phường nhập.", "source": "Quyết định của UBND phường"}],
     )
     guide = Guide.objects.create(procedure=procedure, slug=f"{commune.code}-xac-nhan-rieng")
     access = staff_access(admin, commune)

@@ -55,7 +55,8 @@ class GuideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    change_note = forms.CharField(label=_("What did you change?"), max_length=300)
+    # Required by the service only when something changed: saving unchanged is no error.
+    change_note = forms.CharField(label=_("What did you change?"), max_length=300, required=False)
     # The version the form was opened on: a save on top of a newer one is refused.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

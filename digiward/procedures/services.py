@@ -239,10 +239,17 @@ def guide_picture_set(
 
 @transaction.atomic
 def guide_revise(
-    *, guide: Guide, content: dict[str, Any], author: User | None, change_note: str = ""
+    *,
+    guide: Guide,
+    content: dict[str, Any],
+    author: User | None,
+    change_note: str = "",
+    note_required: bool = False,
 ) -> GuideVersion | None:
     """Add a version to a guide if the content differs from the current one.
-    Old versions are kept; returns None when nothing changed."""
+    Old versions are kept; returns None when nothing changed. `note_required`: a person
+    editing says what they changed, but only when they changed something (saving the
+    form as it was is not refused)."""
     clean = _normalise(content)
     if not clean["title"] or not clean["steps"]:
         raise DomainError(_("A guide needs a title and at least one step."))
@@ -250,6 +257,8 @@ def guide_revise(
     current = locked.current
     if current is not None and all(getattr(current, name) == clean[name] for name in GUIDE_FIELDS):
         return None
+    if note_required and not change_note.strip():
+        raise DomainError(_("Say in a few words what you changed."), field="change_note")
     number = (current.number if current else 0) + 1
     version = GuideVersion.objects.create(
         guide=locked, number=number, change_note=change_note[:300], created_by=author, **clean
@@ -376,7 +385,9 @@ def guide_edit(
             )
         )
     content = {**content, "steps": _with_pictures(locked, content.get("steps", []))}
-    return _revise_audited(access, locked, _keep_english(current, content), change_note)
+    return _revise_audited(
+        access, locked, _keep_english(current, content), change_note, note_required=True
+    )
 
 
 def _keep_english(current: GuideVersion | None, content: dict[str, Any]) -> dict[str, Any]:
@@ -396,9 +407,20 @@ def _keep_english(current: GuideVersion | None, content: dict[str, Any]) -> dict
 
 
 def _revise_audited(
-    access: Access, guide: Guide, content: dict[str, Any], note: str
+    access: Access,
+    guide: Guide,
+    content: dict[str, Any],
+    note: str,
+    *,
+    note_required: bool = False,
 ) -> GuideVersion | None:
-    version = guide_revise(guide=guide, content=content, author=access.user, change_note=note)
+    version = guide_revise(
+        guide=guide,
+        content=content,
+        author=access.user,
+        change_note=note,
+        note_required=note_required,
+    )
     if version is not None:
         audit_record(
             action=AuditAction.CHANGE,

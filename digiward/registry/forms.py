@@ -186,6 +186,10 @@ class ResidentForm(forms.ModelForm[Resident]):
         households.to_field_name = "code"  # type: ignore[attr-defined]
         households.help_text = _("Type the household code.")
         if self.instance.pk:
+            # The field takes the household code (to_field_name), so it must show the code,
+            # not the row id a ModelForm puts there: saving unchanged must be accepted.
+            if self.instance.household_id and "household" not in (kwargs.get("initial") or {}):
+                self.initial["household"] = self.instance.household.code
             if self.instance.birth_date:
                 self.initial["birth"] = day_text(self.instance.birth_date)
             elif self.instance.birth_year:

@@ -249,3 +249,24 @@ def test_adding_a_procedure_is_for_the_commune_admin(commune, other_commune):
         allowed={Role.COMMUNE_ADMIN},
         scoped=False,
     )
+
+
+def test_a_changed_guide_needs_a_change_note_but_an_unchanged_one_does_not(commune, admin):
+    own = Procedure.objects.create(
+        commune=commune, slug="ghi-chu", name="Ghi chú", field="other", online_level="in_person"
+    )
+    guide = Guide.objects.create(procedure=own, slug="ghi-chu")
+    access = access_for(admin, commune)
+    content = {"title": "Hỗ trợ", "steps": [{"text": "Đến quầy 1."}]}
+    guide_edit(access=access, guide=guide, content=content, change_note="Tạo mới")
+    assert guide_edit(access=access, guide=guide, content=content, change_note="") is None
+    with pytest.raises(DomainError) as refused:
+        guide_edit(
+            access=access,
+            guide=guide,
+            content={**content, "steps": [{"text": "Đến quầy 2."}]},
+            change_note="  ",
+        )
+    assert refused.value.field == "change_note"
+    guide.refresh_from_db()
+    assert guide.current.number == 1 and guide.versions.count() == 1
