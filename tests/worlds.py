@@ -205,8 +205,8 @@ def homecare_world(commune: Commune, admin: User, officer: User, volunteer: User
 
 # --- guidance --------------------------------------------------------------------------
 def guidance_world(commune: Commune, volunteer: User) -> dict[str, Any]:
+    from digiward.core.models import Absence
     from digiward.guidance.models import (
-        Absence,
         Experience,
         HelpSession,
         QueueTicket,
@@ -242,9 +242,9 @@ def guidance_world(commune: Commune, volunteer: User) -> dict[str, Any]:
     )
     absence = Absence.objects.create(
         commune=commune,
-        member=member,
-        start=day + timedelta(days=30),
-        end=day + timedelta(days=31),
+        user=member.user,
+        starts_on=day + timedelta(days=30),
+        ends_on=day + timedelta(days=31),
     )
     template = SlotTemplateFactory(commune=commune)
     ticket = QueueTicket.objects.create(

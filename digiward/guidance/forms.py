@@ -103,15 +103,15 @@ class AvailabilityForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To (included)"), widget=DateInput())
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("To (included)"), widget=DateInput())
     reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
+        start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
-            self.add_error("end", _("The last day cannot be before the first."))
+            self.add_error("ends_on", _("The last day cannot be before the first."))
         return data
 
 

@@ -135,30 +135,6 @@ class MemberAvailability(CommuneOwned):
         return f"{self.member} {self.weekday} {self.kind}: {self.value}"
 
 
-class Absence(CommuneOwned):
-    """Days a member cannot come at all (leave, exams, sickness): overrides availability."""
-
-    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="absences")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["start"]
-        verbose_name = _("absence")
-        verbose_name_plural = _("absences")
-        constraints = [
-            models.CheckConstraint(
-                name="guidance_absence_ordered",
-                condition=Q(end__gte=models.F("start")),
-                violation_error_message=_("The last day cannot be before the first."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member} {day_text(self.start)}–{day_text(self.end)}"
-
-
 class SlotTemplate(CommuneOwned):
     """Opening hours of the help desk: a slot kind on some weekdays, how many people,
     which skills must be present. Dated shifts are generated from these, minus holidays."""

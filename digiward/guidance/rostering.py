@@ -18,10 +18,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from digiward.core.models import Commune
+from digiward.core.models import Absence, Commune
 from digiward.core.selectors import calendar_for
 from digiward.guidance.models import (
-    Absence,
     MemberAvailability,
     Roster,
     ShiftAssignment,
@@ -129,11 +128,18 @@ def solver_members(commune: Commune, month: date) -> list[Member]:
     availability: dict[int, dict[tuple[int, str], Availability]] = {m.pk: {} for m in members}
     for row in MemberAvailability.objects.filter(member__in=members):
         availability[row.member_id][(row.weekday, row.kind)] = Availability(row.value)
+    # Absences are the users' (core.Absence), read by home-visit booking too.
     absences: dict[int, set[date]] = {m.pk: set() for m in members}
-    for absence in Absence.objects.filter(member__in=members, start__lte=last, end__gte=first):
-        day = max(absence.start, first)
-        while day <= min(absence.end, last):
-            absences[absence.member_id].add(day)
+    member_of_user = {m.user_id: m.pk for m in members}
+    away = (
+        Absence.objects.for_commune(commune)
+        .filter(user_id__in=member_of_user)
+        .overlapping(first, last)
+    )
+    for absence in away:
+        day = max(absence.starts_on, first)
+        while day <= min(absence.ends_on, last):
+            absences[member_of_user[absence.user_id]].add(day)
             day += timedelta(days=1)
     booked = shifts_held_next_door(members, month)
     return [

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from digiward.core.models import Commune, Role, User
+from digiward.core.models import Absence, Commune, Role, User
 from digiward.guidance.models import (
     DEFAULT_TEMPLATES,
     Attendance,
@@ -105,6 +105,15 @@ def month_calendar(
             day += timedelta(days=1)
         weeks.append(week)
     return weeks
+
+
+def member_absences(member: TeamMember, *, from_day: date) -> QuerySet[Absence]:
+    """The member's absences in the team's commune that end on or after ``from_day``."""
+    return (
+        Absence.objects.for_commune(member.commune_id)
+        .filter(user_id=member.user_id, ends_on__gte=from_day)
+        .order_by("starts_on")
+    )
 
 
 def member_shifts(member: TeamMember, *, start: date, end: date) -> QuerySet[ShiftAssignment]:

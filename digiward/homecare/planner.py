@@ -21,13 +21,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings as django_settings
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Prefetch, QuerySet
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
-from digiward.core.models import Commune, User
+from digiward.core.models import Absence, Commune, User
 from digiward.core.selectors import calendar_for
 from digiward.core.workdays import WorkingCalendar
 from digiward.homecare.checklists import ProcedureNeeds, needs_for
@@ -296,13 +296,28 @@ def officer_spec(profile: OfficerProfile) -> OfficerSpec:
     )
 
 
+def leaves_prefetch(commune: Commune | int) -> Prefetch[str, QuerySet[Absence], str]:
+    """Prefetch each officer's leave in this commune (a core.Absence of their user)."""
+    return Prefetch(
+        "user__absences", queryset=Absence.objects.for_commune(commune), to_attr="commune_leaves"
+    )
+
+
+def leaves_of(profile: OfficerProfile) -> list[Absence]:
+    """The officer's leave in the profile's commune: prefetched, or read now."""
+    cached: list[Absence] | None = getattr(profile.user, "commune_leaves", None)
+    if cached is not None:
+        return cached
+    return list(Absence.objects.for_commune(profile.commune_id).filter(user_id=profile.user_id))
+
+
 def unavailability(profile: OfficerProfile, day: date) -> str | None:
     """Why the officer cannot visit homes on ``day`` (None: available). Leaves prefetched."""
     if not profile.takes_home_visits or not profile.user.is_active:
         return "inactive"
     if not profile.works_on(day):
         return "not_working_day"
-    if any(leave.covers(day) for leave in profile.leaves.all()):
+    if any(leave.covers(day) for leave in leaves_of(profile)):
         return "on_leave"
     return None
 
@@ -319,7 +334,7 @@ def officer_profiles(commune: Commune) -> list[OfficerProfile]:
     return list(
         OfficerProfile.objects.for_commune(commune)
         .select_related("user", "volunteer")
-        .prefetch_related("leaves")
+        .prefetch_related(leaves_prefetch(commune))
         .order_by("user__full_name")
     )
 

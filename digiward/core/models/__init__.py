@@ -1,5 +1,6 @@
-"""Core models: tenancy, people and roles, audit log, jobs, outbox, calendar."""
+"""Core models: tenancy, people and roles, absences, audit log, jobs, outbox, calendar."""
 
+from digiward.core.models.absence import Absence, AbsenceQuerySet
 from digiward.core.models.accounts import (
     Invitation,
     InvitationStatus,
@@ -21,6 +22,8 @@ from digiward.core.models.tenancy import (
 )
 
 __all__ = [
+    "Absence",
+    "AbsenceQuerySet",
     "AuditAction",
     "AuditEvent",
     "CalendarOverride",

@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from digiward.core.jobs import running_job
-from digiward.core.models import Commune, Job, User
+from digiward.core.models import Absence, Commune, Job, User
 from digiward.core.permissions import Perm
 from digiward.guidance import rostering, services
 from digiward.guidance.models import (
     DEFAULT_TEMPLATES,
-    Absence,
     Attendance,
     Channel,
     Experience,
@@ -262,13 +261,14 @@ def seed_guidance(*, commune: Commune, today: date, sessions: int = 320) -> str:
     _templates(commune)
     members = _members(commune, rng)
     member_ids = {m.user.username: m for m in members}
-    if "tnv.yen" in member_ids and not Absence.objects.filter(commune=commune).exists():
+    yen = member_ids.get("tnv.yen")
+    if yen and not Absence.objects.for_commune(commune).filter(user=yen.user).exists():
         # Exams: one member away for a week of the current month.
         Absence.objects.create(
             commune=commune,
-            member=member_ids["tnv.yen"],
-            start=today.replace(day=1) + timedelta(days=9),
-            end=today.replace(day=1) + timedelta(days=15),
+            user=yen.user,
+            starts_on=today.replace(day=1) + timedelta(days=9),
+            ends_on=today.replace(day=1) + timedelta(days=15),
             reason="Thi học kỳ",
         )
     lead = User.objects.filter(username="canbo").first()

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from digiward.core.access import access_for
 from digiward.core.dates import day_text
-from digiward.core.models import Commune, Membership, Role, User
+from digiward.core.models import Absence, Commune, Membership, Role, User
 from digiward.core.phones import PhoneError, parse_phone
 from digiward.core.selectors import calendar_for
 from digiward.demo import names
@@ -43,7 +43,6 @@ from digiward.homecare.models import (
     HomecareSettings,
     HomeSupportRequest,
     LegalForm,
-    OfficerLeave,
     OfficerProfile,
     RequesterRelation,
     RequestSource,
@@ -144,7 +143,7 @@ def _officers(commune: Commune, plan_day: date) -> list[User]:
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, role=Role.OFFICER, commune=commune)
         volunteer = User.objects.filter(username=spec.volunteer).first() if spec.volunteer else None
-        profile, _created = OfficerProfile.objects.get_or_create(
+        _profile, _created = OfficerProfile.objects.get_or_create(
             commune=commune,
             user=user,
             defaults={
@@ -155,11 +154,14 @@ def _officers(commune: Commune, plan_day: date) -> list[User]:
         )
         if (
             spec.on_leave
-            and not profile.leaves.filter(starts_on__lte=plan_day, ends_on__gte=plan_day).exists()
+            and not Absence.objects.for_commune(commune)
+            .filter(user=user)
+            .covering(plan_day)
+            .exists()
         ):
-            OfficerLeave.objects.create(
+            Absence.objects.create(
                 commune=commune,
-                officer=profile,
+                user=user,
                 starts_on=plan_day,
                 ends_on=plan_day + timedelta(days=1),
                 reason="Tập huấn chuyển đổi số",

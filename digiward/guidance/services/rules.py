@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from digiward.core.dates import day_text
+from digiward.core.models import Absence
 from digiward.guidance.models import (
     AvailabilityChoice,
     DutyShift,
@@ -39,8 +40,13 @@ def member_conflict(
     skip = set(ignoring)
     if not member.is_active:
         return _("%(name)s is no longer on the team.") % {"name": name}
-    absence = member.absences.filter(start__lte=shift.date, end__gte=shift.date).first()
-    if absence is not None:
+    away = (
+        Absence.objects.for_commune(member.commune_id)
+        .filter(user_id=member.user_id)
+        .covering(shift.date)
+        .exists()
+    )
+    if away:
         return _("%(name)s is absent on %(date)s.") % {"name": name, "date": day_text(shift.date)}
     said = (
         MemberAvailability.objects.filter(

@@ -7,14 +7,16 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from digiward.core.absences import absence_add as core_absence_add
+from digiward.core.absences import absence_remove as core_absence_remove
+from digiward.core.absences import own_or
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, diff, snapshot
+from digiward.core.audit import audit_record, audit_saved, snapshot_saved
 from digiward.core.errors import DomainError
-from digiward.core.models import AuditAction
+from digiward.core.models import Absence, AuditAction
 from digiward.core.permissions import Perm
 from digiward.guidance.models import (
     DEFAULT_TEMPLATES,
-    Absence,
     AvailabilityChoice,
     MemberAvailability,
     SlotTemplate,
@@ -44,20 +46,19 @@ def member_save(*, access: Access, member: TeamMember) -> TeamMember:
     creating = member.pk is None
     if creating and not access.commune.memberships.filter(user_id=member.user_id).exists():
         raise DomainError(_("Only people who have a role in this commune can join the team."))
-    before = {} if creating else snapshot(TeamMember.objects.get(pk=member.pk), MEMBER_AUDIT_FIELDS)
+    before = snapshot_saved(member, MEMBER_AUDIT_FIELDS)
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError:
         raise DomainError(_("This person is already on the team."), field="user") from None
-    changes = diff(before, snapshot(member, MEMBER_AUDIT_FIELDS))
-    if creating or changes:
-        audit_record(
-            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-            commune=access.commune,
-            obj=member,
-            changes=changes,
-        )
+    audit_saved(
+        commune=access.commune,
+        obj=member,
+        fields=MEMBER_AUDIT_FIELDS,
+        before=before,
+        skip_unchanged=True,
+    )
     return member
 
 
@@ -90,29 +91,29 @@ def availability_save(
     return len(rows)
 
 
-@transaction.atomic
+# An absence is a core.Absence of the member's user: the same row home-visit booking
+# reads, so an officer on both teams records leave once. A member records their own
+# days; the team lead anyone's.
+ABSENCE_RULE = own_or(Perm.MANAGE_ROSTER)
+
+
 def absence_add(
-    *, access: Access, member: TeamMember, start: date, end: date, reason: str = ""
+    *, access: Access, member: TeamMember, starts_on: date, ends_on: date, reason: str = ""
 ) -> Absence:
-    if not (access.has(Perm.MANAGE_ROSTER) or member.user_id == access.user.pk):
-        raise DomainError(_("You can only record your own absences."))
-    if end < start:
-        raise DomainError(_("The last day cannot be before the first."), field="end")
-    if (end - start).days > 366:
-        raise DomainError(_("An absence can last at most a year."), field="end")
-    absence = Absence.objects.create(
-        commune_id=member.commune_id, member=member, start=start, end=end, reason=reason
+    if member.commune_id != access.commune.pk:
+        raise DomainError(_("This member belongs to another commune."))
+    return core_absence_add(
+        access=access,
+        user_id=member.user_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        rule=ABSENCE_RULE,
     )
-    audit_record(action=AuditAction.CREATE, commune=access.commune, obj=absence)
-    return absence
 
 
-@transaction.atomic
 def absence_remove(*, access: Access, absence: Absence) -> None:
-    if not (access.has(Perm.MANAGE_ROSTER) or absence.member.user_id == access.user.pk):
-        raise DomainError(_("You can only remove your own absences."))
-    audit_record(action=AuditAction.DELETE, commune=access.commune, obj=absence)
-    absence.delete()
+    core_absence_remove(access=access, absence=absence, rule=ABSENCE_RULE)
 
 
 @transaction.atomic

@@ -12,10 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from digiward.core.errors import DomainError
-from digiward.core.models import Job, JobStatus, OutboxMessage
+from digiward.core.models import Absence, Job, JobStatus, OutboxMessage
 from digiward.guidance import rostering, services
 from digiward.guidance.models import (
-    Absence,
     DutyShift,
     Experience,
     MemberAvailability,
@@ -119,7 +118,7 @@ def test_unavailable_and_absent_members_are_never_rostered(commune, team, lead_g
                 commune=commune, member=busy, weekday=weekday, kind="morning", value="unavailable"
             )
     Absence.objects.create(
-        commune=commune, member=away, start=date(2030, 4, 8), end=date(2030, 4, 20)
+        commune=commune, user=away.user, starts_on=date(2030, 4, 8), ends_on=date(2030, 4, 20)
     )
     roster = lead_generates()
     for a in seats_of(roster):
@@ -247,7 +246,7 @@ def test_no_available_member_is_refused_and_nothing_is_written(commune, officer)
     SlotTemplateFactory(commune=commune, kind="morning", required=2)
     member = TeamMemberFactory(commune=commune)
     Absence.objects.create(
-        commune=commune, member=member, start=date(2030, 3, 25), end=date(2030, 5, 5)
+        commune=commune, user=member.user, starts_on=date(2030, 3, 25), ends_on=date(2030, 5, 5)
     )
     with pytest.raises(DomainError) as caught:
         services.roster_generate(access=access_of(officer, commune), month=MONTH)

@@ -10,10 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from digiward.core.errors import DomainError
-from digiward.core.models import OutboxMessage
+from digiward.core.models import Absence, OutboxMessage
 from digiward.guidance import selectors, services
 from digiward.guidance.models import (
-    Absence,
     AssignmentSource,
     Attendance,
     Experience,
@@ -59,7 +58,9 @@ def test_lead_adds_a_member_and_every_hard_rule_is_checked(
     MemberAvailability.objects.all().delete()
 
     # Absent that day
-    Absence.objects.create(commune=commune, member=member_thu, start=future_day, end=future_day)
+    Absence.objects.create(
+        commune=commune, user=member_thu.user, starts_on=future_day, ends_on=future_day
+    )
     with pytest.raises(DomainError, match="absent"):
         services.assignment_add(access=lead, shift=shift, member=member_thu)
     Absence.objects.all().delete()
@@ -218,7 +219,10 @@ def test_an_exchange_is_refused_when_the_requester_cannot_take_the_offered_shift
     mine = seat(shift_factory(future_day), member_thu)
     theirs = seat(shift_factory(future_day + timedelta(days=7)), member_khang)
     Absence.objects.create(
-        commune=commune, member=member_thu, start=theirs.shift.date, end=theirs.shift.date
+        commune=commune,
+        user=member_thu.user,
+        starts_on=theirs.shift.date,
+        ends_on=theirs.shift.date,
     )
     swap = services.swap_request_create(
         access=access_of(volunteer, commune), assignment=mine, kind=SwapKind.SWAP
@@ -239,7 +243,9 @@ def test_approval_checks_again(
     )
     services.swap_accept(access=access_of(member_khang.user, commune), swap=swap)
     # Meanwhile Khang reports an absence for that day.
-    Absence.objects.create(commune=commune, member=member_khang, start=future_day, end=future_day)
+    Absence.objects.create(
+        commune=commune, user=member_khang.user, starts_on=future_day, ends_on=future_day
+    )
     with pytest.raises(DomainError, match="absent"):
         services.swap_approve(access=access_of(officer, commune), swap=swap)
     mine.refresh_from_db()

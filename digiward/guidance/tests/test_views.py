@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from digiward.core.models import Role
+from digiward.core.models import Absence, Role
 from digiward.core.testing import assert_view_access, client_in
-from digiward.guidance.models import Absence, HelpSession, QueueTicket, SlotTemplate, SwapRequest
+from digiward.guidance.models import HelpSession, QueueTicket, SlotTemplate, SwapRequest
 from digiward.guidance.tests.factories import SlotTemplateFactory
 from digiward.registry.tests.factories import ResidentFactory
 
@@ -29,9 +29,9 @@ def world(commune, member_thu, member_khang, shift_factory, seat, future_day):
     )
     absence = Absence.objects.create(
         commune=commune,
-        member=member_thu,
-        start=future_day + timedelta(days=30),
-        end=future_day + timedelta(days=31),
+        user=member_thu.user,
+        starts_on=future_day + timedelta(days=30),
+        ends_on=future_day + timedelta(days=31),
     )
     template = SlotTemplateFactory(commune=commune)
     ticket = QueueTicket.objects.create(
@@ -121,7 +121,7 @@ def test_roster_redirect(commune, other_commune, world):
         (
             "guidance:absence_add",
             "member",
-            {"start": "2030-01-01", "end": "2030-01-02"},
+            {"starts_on": "2030-01-01", "ends_on": "2030-01-02"},
             TEAM,
             True,
         ),

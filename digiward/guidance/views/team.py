@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
 from digiward.core.attempts import attempt
+from digiward.core.models import Absence
 from digiward.core.permissions import Perm
 from digiward.guidance import selectors, services
 from digiward.guidance.forms import AbsenceForm, AvailabilityForm, MemberForm, SlotTemplateForm
-from digiward.guidance.models import Absence, SlotTemplate, TeamMember
+from digiward.guidance.models import SlotTemplate, TeamMember
 
 
 @commune_required(Perm.VIEW_ROSTER)
@@ -102,7 +103,7 @@ def member_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
         "profile": profile,
         "availability": availability,
         "grid": availability.grid(),
-        "absences": member.absences.filter(end__gte=today).order_by("start"),
+        "absences": selectors.member_absences(member, from_day=today),
         "absence_form": AbsenceForm(),
     }
     return render(request, "guidance/member_detail.html", context)
@@ -127,12 +128,11 @@ def absence_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
 @commune_required(Perm.VIEW_ROSTER)
 @require_POST
 def absence_remove(request: CommuneRequest, pk: int) -> HttpResponseBase:
-    absence: Absence = get_for_access(
-        Absence.objects.select_related("member"), request.access, pk=pk
-    )
+    absence: Absence = get_for_access(Absence.objects.all(), request.access, pk=pk)
+    member = get_for_access(TeamMember.objects.all(), request.access, user_id=absence.user_id)
     with attempt(request, success=_("Absence removed.")):
         services.absence_remove(access=request.access, absence=absence)
-    return redirect("guidance:member_detail", pk=absence.member_id)
+    return redirect("guidance:member_detail", pk=member.pk)
 
 
 # ---- Opening hours ----------------------------------------------------------------------

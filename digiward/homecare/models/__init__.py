@@ -3,7 +3,6 @@
 from digiward.homecare.models.officers import (
     Authority,
     HomecareSettings,
-    OfficerLeave,
     OfficerProfile,
     ProcedureProfile,
     authority_labels,
@@ -50,7 +49,6 @@ __all__ = [
     "HomeVisit",
     "HomecareSettings",
     "LegalForm",
-    "OfficerLeave",
     "OfficerProfile",
     "OfficerRoute",
     "ProcedureProfile",

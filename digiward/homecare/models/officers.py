@@ -1,4 +1,6 @@
-"""Who can go: officers' authorities, hours and leave; per-procedure and per-commune settings."""
+"""Who can go: officers' authorities and hours; per-procedure and per-commune settings.
+
+An officer's leave is a `core.Absence` of their user, shared with the help-desk roster."""
 
 from __future__ import annotations
 
@@ -92,37 +94,6 @@ class OfficerProfile(CommuneOwned):
     @property
     def authority_labels(self) -> list[str]:
         return authority_labels(self.authorities)
-
-
-class OfficerLeave(CommuneOwned):
-    """Days an officer is away (leave, training, sick): no visit may be booked for them."""
-
-    officer = models.ForeignKey(OfficerProfile, on_delete=models.CASCADE, related_name="leaves")
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["starts_on"]
-        verbose_name = _("leave")
-        verbose_name_plural = _("leave")
-        constraints = [
-            models.CheckConstraint(
-                name="homecare_leave_dates",
-                condition=Q(ends_on__gte=F("starts_on")),
-                violation_error_message=_("The leave must end on or after its first day."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.officer}: {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
-
-    def covers(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
 
 
 class ProcedureProfile(CommuneOwned):

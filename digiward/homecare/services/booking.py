@@ -33,6 +33,7 @@ from digiward.homecare.models import (
     RequestStatus,
     VisitStatus,
 )
+from digiward.homecare.planner import leaves_of
 from digiward.homecare.services.common import audit_status, lock_request
 from digiward.homecare.services.routes import (
     already_booked,
@@ -72,7 +73,7 @@ def ensure_available(profile: OfficerProfile, day: date) -> None:
             % {"officer": officer, "weekday": date_format(day, "l")},
             field="day",
         )
-    for leave in profile.leaves.all():
+    for leave in leaves_of(profile):
         if leave.covers(day):
             raise DomainError(
                 _("%(officer)s is on leave on %(day)s (%(from)s–%(until)s%(reason)s).")

@@ -8,16 +8,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from digiward.core.absences import absence_add, absence_remove, requires
 from digiward.core.access import Access
-from digiward.core.audit import audit_record, snapshot
+from digiward.core.audit import snapshot
 from digiward.core.errors import DomainError
-from digiward.core.models import AuditAction, Commune, Membership
+from digiward.core.models import Absence, Commune, Membership
 from digiward.core.permissions import ROLE_PERMISSIONS, Perm
 from digiward.homecare.models import (
     Authority,
     HomecareSettings,
     HomeVisit,
-    OfficerLeave,
     OfficerProfile,
     ProcedureProfile,
     VisitStatus,
@@ -92,29 +92,26 @@ def officer_profile_save(*, access: Access, profile: OfficerProfile) -> OfficerP
     return profile
 
 
+# Leave is a core.Absence of the officer's user, the same row the help-desk roster reads;
+# home support keeps its own rule on who may record it.
+LEAVE_RULE = requires(Perm.MANAGE_HOME_SUPPORT)
+
+
 @transaction.atomic
 def leave_add(
     *, access: Access, profile: OfficerProfile, starts_on: date, ends_on: date, reason: str
-) -> tuple[OfficerLeave, list[HomeVisit]]:
+) -> tuple[Absence, list[HomeVisit]]:
     """Record leave. Returns the officer's planned visits in it: they must be moved."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
     if profile.commune_id != access.commune.pk:
         raise DomainError(_("This belongs to another commune."))
-    if ends_on < starts_on:
-        raise DomainError(_("The leave must end on or after its first day."), field="ends_on")
-    leave = OfficerLeave.objects.create(
-        commune=access.commune,
-        officer=profile,
+    leave = absence_add(
+        access=access,
+        user_id=profile.user_id,
         starts_on=starts_on,
         ends_on=ends_on,
-        reason=reason.strip()[:200],
-        created_by=access.user,
-    )
-    audit_record(
-        action=AuditAction.CREATE,
-        commune=access.commune,
-        obj=leave,
-        changes={"from": [None, starts_on.isoformat()], "until": [None, ends_on.isoformat()]},
+        reason=reason,
+        rule=LEAVE_RULE,
     )
     clashes = list(
         HomeVisit.objects.filter(
@@ -130,13 +127,8 @@ def leave_add(
     return leave, clashes
 
 
-@transaction.atomic
-def leave_remove(*, access: Access, leave: OfficerLeave) -> None:
-    access.require(Perm.MANAGE_HOME_SUPPORT)
-    if leave.commune_id != access.commune.pk:
-        raise DomainError(_("This belongs to another commune."))
-    audit_record(action=AuditAction.DELETE, commune=access.commune, obj=leave)
-    leave.delete()
+def leave_remove(*, access: Access, leave: Absence) -> None:
+    absence_remove(access=access, absence=leave, rule=LEAVE_RULE)
 
 
 @transaction.atomic

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
+from typing import Any
 
 import factory
 
+from digiward.core.models import Absence
 from digiward.homecare.models import (
     HomecareSettings,
     HomeSupportRequest,
-    OfficerLeave,
     OfficerProfile,
     RequestSource,
     RequestStatus,
@@ -62,8 +63,17 @@ class OfficerProfileFactory(factory.django.DjangoModelFactory):
 
 
 class LeaveFactory(factory.django.DjangoModelFactory):
+    """An officer's leave: a core.Absence of their user (``officer=`` takes the profile)."""
+
     class Meta:
-        model = OfficerLeave
+        model = Absence
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        officer = kwargs.pop("officer", None)
+        if officer is not None:
+            kwargs["user"] = officer.user
+        return kwargs
 
 
 class RequestFactory(factory.django.DjangoModelFactory):

@@ -8,14 +8,13 @@ from datetime import time
 import pytest
 from django.urls import reverse
 
-from digiward.core.models import AuditAction, AuditEvent, Role
+from digiward.core.models import Absence, AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
 from digiward.homecare import services
 from digiward.homecare.models import (
     HomeSupportRequest,
     HomeVisit,
     LegalForm,
-    OfficerLeave,
     RequestStatus,
     VisitOutcome,
 )
@@ -162,7 +161,7 @@ def test_authorization_and_unschedule_and_leave_removal_check_access(world, comm
         allowed=STAFF,
         ok_status=302,
     )
-    assert not OfficerLeave.objects.filter(pk=world["leave"]).exists()
+    assert not Absence.objects.filter(pk=world["leave"]).exists()
 
 
 def test_list_pages_log_the_view(world, commune, officer):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from digiward.core.access import CommuneRequest, commune_required, get_for_access
 from digiward.core.attempts import attempt
 from digiward.core.dates import day_text
+from digiward.core.models import Absence
 from digiward.core.permissions import Perm
 from digiward.homecare import services
 from digiward.homecare.checklists import needs_for
@@ -22,8 +23,8 @@ from digiward.homecare.forms import (
     SettingsForm,
     home_procedures,
 )
-from digiward.homecare.models import OfficerLeave, OfficerProfile, ProcedureProfile
-from digiward.homecare.planner import officer_profiles, profiles_for, settings_for
+from digiward.homecare.models import OfficerProfile, ProcedureProfile
+from digiward.homecare.planner import leaves_of, officer_profiles, profiles_for, settings_for
 from digiward.homecare.views.common import form_problems
 
 
@@ -35,7 +36,7 @@ def officer_list(request: CommuneRequest) -> HttpResponse:
     rows = [
         {
             "profile": profile,
-            "leaves": [leave for leave in profile.leaves.all() if leave.ends_on >= today],
+            "leaves": [leave for leave in leaves_of(profile) if leave.ends_on >= today],
         }
         for profile in officer_profiles(commune)
     ]
@@ -62,7 +63,11 @@ def officer_edit(request: CommuneRequest, pk: int) -> HttpResponseBase:
             services.officer_profile_save(access=request.access, profile=form.save(commit=False))
         if outcome.ok:
             return redirect("homecare:officer_edit", pk=profile.pk)
-    leaves = profile.leaves.order_by("-starts_on")[:20]
+    leaves = (
+        Absence.objects.for_access(request.access)
+        .filter(user_id=profile.user_id)
+        .order_by("-starts_on")[:20]
+    )
     return render(
         request,
         "homecare/officer_form.html",
@@ -107,12 +112,11 @@ def leave_add(request: CommuneRequest, pk: int) -> HttpResponseBase:
 @commune_required(Perm.MANAGE_HOME_SUPPORT)
 @require_POST
 def leave_remove(request: CommuneRequest, pk: int) -> HttpResponseBase:
-    leave: OfficerLeave = get_for_access(
-        OfficerLeave.objects.select_related("officer"), request.access, pk=pk
-    )
-    services.leave_remove(access=request.access, leave=leave)
-    messages.success(request, _("Leave removed."))
-    return redirect("homecare:officer_edit", pk=leave.officer_id)
+    leave: Absence = get_for_access(Absence.objects.all(), request.access, pk=pk)
+    profile = get_for_access(OfficerProfile.objects.all(), request.access, user_id=leave.user_id)
+    with attempt(request, success=_("Leave removed.")):
+        services.leave_remove(access=request.access, leave=leave)
+    return redirect("homecare:officer_edit", pk=profile.pk)
 
 
 @commune_required(Perm.MANAGE_HOME_SUPPORT)
