@@ -125,3 +125,23 @@ def assert_view_access(
         assert response.status_code in ok, (
             f"{role.value} {method.upper()} {url}: expected {ok}, got {response.status_code}"
         )
+
+
+def migrate_to(targets: list[tuple[str, str]]) -> Any:
+    """Migrate the test database to `targets` (app, migration name) and return the
+    historical apps registry there, for data-migration tests (transaction=True ones)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Every app back at its newest migration, as the rest of the suite expects."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())

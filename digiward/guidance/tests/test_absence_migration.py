@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from digiward.core.testing import migrate_to, migrate_to_latest
 
 BEFORE = [
     ("guidance", "0001_team_roster_sessions"),
@@ -15,21 +15,9 @@ BEFORE = [
 AFTER = [("guidance", "0002_absence_to_core")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_every_absence_is_kept_once_and_reasons_merge(commune, officer, volunteer):
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Member = old.get_model("guidance", "TeamMember")
     OldAbsence = old.get_model("guidance", "Absence")
     CoreAbsence = old.get_model("core", "Absence")
@@ -57,7 +45,7 @@ def test_every_absence_is_kept_once_and_reasons_merge(commune, officer, voluntee
         ends_on=date(2026, 4, 1),
         reason="Nghỉ phép",
     )
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     Absence = new.get_model("core", "Absence")
     rows = list(
         Absence.objects.order_by("starts_on").values_list(
@@ -68,6 +56,6 @@ def test_every_absence_is_kept_once_and_reasons_merge(commune, officer, voluntee
         (volunteer.pk, date(2026, 3, 2), date(2026, 3, 6), "Thi"),
         (officer.pk, date(2026, 4, 1), date(2026, 4, 1), "Nghỉ phép / Ốm"),
     ]
-    back = _migrate(BEFORE)  # reversible: the team's rows go back to guidance
+    back = migrate_to(BEFORE)  # reversible: the team's rows go back to guidance
     assert back.get_model("guidance", "Absence").objects.count() == 2
-    _migrate_to_latest()
+    migrate_to_latest()

@@ -5,29 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from digiward.core.testing import migrate_to, migrate_to_latest
 
 BEFORE = [("core", "0007_absence"), ("homecare", "0006_personal_data_erased")]
 AFTER = [("homecare", "0007_officer_leave_to_core_absence")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _migrate_to_latest():
-    """Every app back at its newest migration, as the rest of the suite expects."""
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_every_leave_is_kept_once_and_reasons_merge(commune, officer, admin):
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Profile = old.get_model("homecare", "OfficerProfile")
     Leave = old.get_model("homecare", "OfficerLeave")
     OldAbsence = old.get_model("core", "Absence")
@@ -55,7 +42,7 @@ def test_every_leave_is_kept_once_and_reasons_merge(commune, officer, admin):
         ends_on=date(2026, 4, 1),
         reason="Nghỉ phép",
     )
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     Absence = new.get_model("core", "Absence")
     rows = list(
         Absence.objects.order_by("starts_on").values_list(
@@ -66,6 +53,6 @@ def test_every_leave_is_kept_once_and_reasons_merge(commune, officer, admin):
         (officer.pk, date(2026, 3, 2), "Tập huấn", admin.pk),
         (officer.pk, date(2026, 4, 1), "Nghỉ phép / Ốm", None),
     ]
-    back = _migrate(BEFORE)  # reversible: the officer's rows go back to homecare
+    back = migrate_to(BEFORE)  # reversible: the officer's rows go back to homecare
     assert back.get_model("homecare", "OfficerLeave").objects.count() == 2
-    _migrate_to_latest()
+    migrate_to_latest()
