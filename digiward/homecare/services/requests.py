@@ -184,8 +184,14 @@ def request_lookup(code: str, phone_last4: str) -> HomeSupportRequest | None:
     return request
 
 
-def _validate(access: Access, details: RequestDetails) -> None:
-    """The rules a form may forget: every message names the field it is about."""
+def _validate(
+    access: Access, details: RequestDetails, *, stored: HomeSupportRequest | None = None
+) -> None:
+    """The rules a form may forget: every message names the field it is about.
+
+    `stored`: the request being edited. Its GPS point, kept as it is, is not checked
+    again: the commune's known area can change under it, and a form saved unchanged is
+    never refused (decision 61)."""
     if not (details.person_phone or details.requester_phone):
         raise DomainError(
             _(
@@ -205,7 +211,9 @@ def _validate(access: Access, details: RequestDetails) -> None:
             )
     if (details.latitude is None) != (details.longitude is None):
         raise DomainError(_("Give both the latitude and the longitude."), field="latitude")
-    if details.latitude is not None and details.longitude is not None:
+    point = (details.latitude, details.longitude)
+    unchanged = stored is not None and point == (stored.latitude, stored.longitude)
+    if details.latitude is not None and details.longitude is not None and not unchanged:
         check_in_commune(
             access.commune, settings_for(access.commune), details.latitude, details.longitude
         )
@@ -287,7 +295,7 @@ def request_update(
             _("This request is “%(status)s”: it can no longer be changed.")
             % {"status": locked.get_status_display()}
         )
-    _validate(access, details)
+    _validate(access, details, stored=locked)
     before = snapshot(locked, AUDITED_FIELDS)
     _apply(locked, details)
     locked.save()

@@ -195,6 +195,34 @@ def test_an_address_outside_the_commune_is_refused(commune, officer, officer_acc
     assert inside.latitude == Decimal("10.045000")
 
 
+def test_a_stored_point_now_outside_the_commune_is_kept_on_an_unchanged_save(
+    commune, officer_access, hc_settings
+):
+    """Decision 61: the area known to DigiWard can shrink (households moved, a request
+    point stored before); saving the request as it is must not be refused for it."""
+    HouseholdFactory(
+        commune=commune, latitude=Decimal("10.030000"), longitude=Decimal("105.770000")
+    )
+    far = RequestFactory(
+        commune=commune, latitude=Decimal("9.995000"), longitude=Decimal("105.800000")
+    )
+    services.request_update(
+        access=officer_access,
+        request=far,
+        details=details(latitude=far.latitude, longitude=far.longitude),
+    )
+    far.refresh_from_db()
+    assert far.latitude == Decimal("9.995000")
+    # a new point outside is still refused
+    with pytest.raises(DomainError) as refused:
+        services.request_update(
+            access=officer_access,
+            request=far,
+            details=details(latitude=Decimal("9.990000"), longitude=Decimal("105.800000")),
+        )
+    assert refused.value.field == "latitude"
+
+
 def test_half_a_gps_point_is_refused(officer_access, hc_settings):
     with pytest.raises(DomainError) as refused:
         services.request_create(access=officer_access, details=details(latitude=Decimal("10.03")))
