@@ -108,7 +108,9 @@ INSTALLED_APPS = [
     "digiward.guidance",
     "digiward.donations",
     "digiward.public",
+    "digiward.messaging",
     "digiward.reports",
+    "digiward.ops",
     "digiward.demo",
 ]
 
@@ -376,7 +378,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # entry here: a class with a `send(message)` method (see digiward/core/outbox.py).
 DIGIWARD_NOTIFICATION_CHANNELS = {
     "email": "digiward.core.outbox.EmailChannel",
+    # Zalo (ZNS) first, then SMS: used only when ZNS or SMS below is configured.
+    "phone": "digiward.messaging.channels.PhoneChannel",
 }
+# Zalo Notification Service and SMS brandname (docs/notes/messaging.md).
+DIGIWARD_ZNS_API_URL = env.str("DIGIWARD_ZNS_API_URL", "https://business.openapi.zalo.me")
+DIGIWARD_ZNS_OAUTH_URL = env.str(
+    "DIGIWARD_ZNS_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
+)
+DIGIWARD_ZNS_APP_ID = env.str("DIGIWARD_ZNS_APP_ID", "")
+DIGIWARD_ZNS_SECRET_KEY = env.str("DIGIWARD_ZNS_SECRET_KEY", "")
+DIGIWARD_ZNS_WEBHOOK_SECRET = env.str("DIGIWARD_ZNS_WEBHOOK_SECRET", "")
+DIGIWARD_ZNS_QUOTA_RESERVE = env.int("DIGIWARD_ZNS_QUOTA_RESERVE", 10, minimum=0)
+DIGIWARD_ZNS_COST_VND = env.int("DIGIWARD_ZNS_COST_VND", 300, minimum=0)
+DIGIWARD_SMS_API_URL = env.str("DIGIWARD_SMS_API_URL", "https://rest.esms.vn/MainService.svc/json")
+DIGIWARD_SMS_API_KEY = env.str("DIGIWARD_SMS_API_KEY", "")
+DIGIWARD_SMS_SECRET_KEY = env.str("DIGIWARD_SMS_SECRET_KEY", "")
+DIGIWARD_SMS_BRANDNAME = env.str("DIGIWARD_SMS_BRANDNAME", "")
+DIGIWARD_SMS_GATEWAY = "digiward.messaging.sms.EsmsGateway"
+DIGIWARD_SMS_COST_VND = env.int("DIGIWARD_SMS_COST_VND", 800, minimum=0)
+DIGIWARD_SMS_CALLBACK_TOKEN = env.str("DIGIWARD_SMS_CALLBACK_TOKEN", "")
+DIGIWARD_PUBLIC_BASE_URL = env.str("DIGIWARD_PUBLIC_BASE_URL", "")
+DIGIWARD_MESSAGING_TIMEOUT = 10.0
+DIGIWARD_MESSAGING_RECEIPT_WAIT_MINUTES = env.int(
+    "DIGIWARD_MESSAGING_RECEIPT_WAIT_MINUTES", 30, minimum=1
+)
+DIGIWARD_MESSAGING_STALE_AFTER_HOURS = env.int(
+    "DIGIWARD_MESSAGING_STALE_AFTER_HOURS", 48, minimum=1
+)
 DIGIWARD_OUTBOX_MAX_ATTEMPTS = env.int("DIGIWARD_OUTBOX_MAX_ATTEMPTS", 5, minimum=1)
 
 # --- Logging ------------------------------------------------------------------------------

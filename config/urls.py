@@ -18,6 +18,7 @@ urlpatterns = [
     path("app/home-support/", include("digiward.homecare.urls")),
     path("app/guidance/", include("digiward.guidance.urls")),
     path("app/donations/", include("digiward.donations.urls")),
+    path("", include("digiward.messaging.urls")),  # /app/messages/ and the gateways' webhooks
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),

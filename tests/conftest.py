@@ -57,6 +57,11 @@ def donation_objects(commune, officer, sponsor):
 
 
 @pytest.fixture
+def messaging_objects(commune):
+    return worlds.messaging_world(commune)
+
+
+@pytest.fixture
 def public_site(commune, procedure_objects):
     """The public site of the personas' commune (31135, DIGIWARD_PUBLIC_COMMUNE in tests):
     the national catalog and the commune's own guide with a picture."""

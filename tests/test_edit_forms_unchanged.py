@@ -23,7 +23,7 @@ EDIT_PAGES = sorted(
     name
     for urls in STAFF_URLS.values()
     for name in urls
-    if name.endswith("_edit") or name == "homecare:settings"
+    if name.endswith("_edit") or name in {"homecare:settings", "messaging:settings"}
 )
 
 

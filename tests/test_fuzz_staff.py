@@ -189,6 +189,12 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "donations:report_pdf": ["campaign"],
         "donations:report_xlsx": ["campaign"],
     },
+    "messaging": {
+        "messaging:outbox": [],
+        "messaging:message_detail": ["outbox_message"],
+        "messaging:settings": [],
+        "messaging:opt_out": [],
+    },
 }
 # Query strings some pages need to show anything: name → {parameter: world key}.
 QUERIES = {
@@ -216,8 +222,10 @@ WORLD = {
     "homecare": "homecare_objects",
     "guidance": "guidance_objects",
     "donations": "donation_objects",
+    "messaging": "messaging_objects",
 }
 GET_EXAMPLES = 5
+
 POST_EXAMPLES = 10
 
 

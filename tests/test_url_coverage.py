@@ -66,6 +66,9 @@ ALLOWED_WITHOUT_ACCESS_TABLE: dict[str, str] = {
     "healthz": "health check for the proxy and monitoring",
     # The Django admin: superusers only, checked by test_admin_is_for_superusers_only.
     "admin:*": "Django admin (operators of the installation), not a commune page",
+    # Called by the gateways, not by people: checked by test_gateway_webhooks_refuse_*.
+    "messaging:zalo_webhook": "Zalo's delivery events: no session, checked by its signature",
+    "messaging:sms_callback": "the SMS gateway's receipts: no session, a secret token in the URL",
 }
 
 
@@ -326,6 +329,24 @@ def test_pages_for_everyone_answer_an_anonymous_visitor():
     assert switched.status_code == 302
 
 
+@pytest.mark.django_db
+def test_gateway_webhooks_refuse_an_unsigned_call(settings):
+    """Anyone can reach them; only a call signed by Zalo, or carrying the SMS callback's
+    secret, is heard (digiward/messaging/tests/test_flow.py checks the accepted ones)."""
+    settings.DIGIWARD_ZNS_APP_ID = "4321"
+    settings.DIGIWARD_ZNS_WEBHOOK_SECRET = "oa-secret"
+    settings.DIGIWARD_SMS_CALLBACK_TOKEN = "cb-token"
+    event = '{"app_id": "4321", "event_name": "user_received_message", "timestamp": "1"}'
+    zalo = reverse("messaging:zalo_webhook")
+    assert Client().post(zalo, event, content_type="application/json").status_code == 403
+    assert Client().get(zalo).status_code == 405
+    sms = reverse("messaging:sms_callback", args=["guessed"])
+    assert Client().get(sms, {"SMSID": "1", "SendStatus": "5"}).status_code == 403
+    settings.DIGIWARD_SMS_CALLBACK_TOKEN = ""  # not configured: nobody is heard
+    sms = reverse("messaging:sms_callback", args=["x"])
+    assert Client().get(sms, {"SMSID": "1", "SendStatus": "5"}).status_code == 403
+
+
 # Account pages: (method, expected for a signed-in person without any role).
 ACCOUNT_PAGES = {
     "password_change": ("get", {200}),
@@ -358,6 +379,7 @@ def test_every_allow_listed_signed_in_page_is_checked():
     named = {n for pattern in ALLOWED_WITHOUT_ACCESS_TABLE for n in _named(pattern)}
     elsewhere = set(_named("public:*")) | set(_named("admin:*"))
     elsewhere |= {"login", "core:about", "healthz", "set_language"}
+    elsewhere |= {"messaging:zalo_webhook", "messaging:sms_callback"}
     assert named - elsewhere == set(ACCOUNT_PAGES)
 
 

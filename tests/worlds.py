@@ -322,6 +322,21 @@ def donations_world(commune: Commune, officer: User, sponsor_user: User) -> dict
 
 
 # --- public ----------------------------------------------------------------------------
+def messaging_world(commune: Commune) -> dict[str, Any]:
+    """One phone message of the commune whose Zalo attempt was refused (phone not on Zalo)."""
+    from digiward.core.models import OutboxMessage
+    from digiward.messaging.models import Delivery, PhoneMessage
+
+    message = OutboxMessage.objects.create(
+        commune=commune, channel="phone", recipient="+84912345678", subject="Lịch hẹn", body="x"
+    )
+    PhoneMessage.objects.create(outbox=message, kind="followup", params={}, sms_text="x")
+    Delivery.objects.create(
+        outbox=message, commune=commune, provider="zns", status="refused", reason="ZNS -118"
+    )
+    return {"outbox_message": message.pk}
+
+
 def public_urls(objects: dict[str, Any]) -> dict[str, str]:
     """A real URL for every public page, given `procedures_world` of the public commune
     (test_url_coverage.py fails for a public page missing here)."""

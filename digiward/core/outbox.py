@@ -11,6 +11,7 @@ maps names to classes, so an SMS or Zalo gateway is one more entry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
@@ -48,6 +49,20 @@ class EmailChannel:
 
 class UnknownChannel(ValueError):
     pass
+
+
+class DeliveryRefused(Exception):
+    """Raised by a channel when the message can never go (no retry): marked failed now."""
+
+
+# Apps that own channels register work to run after each `deliver_outbox` pass (delivery
+# receipts that never came, messages too old): core calls them without importing them.
+_SWEEPS: list[Callable[[], dict[str, int]]] = []
+
+
+def register_sweep(sweep: Callable[[], dict[str, int]]) -> None:
+    if sweep not in _SWEEPS:
+        _SWEEPS.append(sweep)
 
 
 def get_channel(name: str) -> Channel:
@@ -122,7 +137,9 @@ def outbox_deliver(message_id: int) -> OutboxStatus | None:
         logger.warning(
             "outbox message %s failed (attempt %s): %s", message.pk, message.attempts, exc
         )
-        give_up = message.attempts >= settings.DIGIWARD_OUTBOX_MAX_ATTEMPTS
+        give_up = isinstance(exc, DeliveryRefused) or (
+            message.attempts >= settings.DIGIWARD_OUTBOX_MAX_ATTEMPTS
+        )
         status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
         delay = retry_delay(message.attempts)
         OutboxMessage.objects.filter(pk=message.pk).update(
@@ -157,4 +174,13 @@ def outbox_deliver_due(limit: int = 500) -> dict[str, int]:
             counts["retry"] += 1
         elif status == OutboxStatus.FAILED:
             counts["failed"] += 1
+    return counts
+
+
+def outbox_run_sweeps() -> dict[str, int]:
+    """Run what channel apps registered (receipts that never came, stale rows)."""
+    counts: dict[str, int] = {}
+    for sweep in _SWEEPS:
+        for key, value in sweep().items():
+            counts[key] = counts.get(key, 0) + value
     return counts

@@ -33,6 +33,7 @@ from digiward.guidance.models import (
 from digiward.guidance.services.rules import member_conflict, shift_gaps
 from digiward.guidance.services.team import member_of
 from digiward.guidance.workflow import SWAP
+from digiward.messaging.services import phone_queue
 
 
 def _own_member(access: Access) -> TeamMember:
@@ -289,19 +290,33 @@ def swap_cancel(*, access: Access, swap: SwapRequest) -> SwapRequest:
 
 def _notify_swap(swap: SwapRequest, template: str, *, to: list[TeamMember], name: str) -> None:
     shift = swap.assignment.shift
+    subject = _("Shift %(slot)s %(date)s") % {
+        "slot": shift.get_kind_display().lower(),
+        "date": day_text(shift.date),
+    }
+    answer = template % {"name": name}
     for member in to:
         email = member.user.email
-        if not email:
-            continue
-        notification_queue(
-            channel="email",
-            recipient=email,
-            subject=_("Shift %(slot)s %(date)s")
-            % {
-                "slot": shift.get_kind_display().lower(),
-                "date": day_text(shift.date),
-            },
-            body=template % {"name": name},
-            commune=swap.commune,
-            dedupe_key=f"guidance:swap:{swap.pk}:{swap.status}:{member.pk}",
-        )
+        if email:
+            notification_queue(
+                channel="email",
+                recipient=email,
+                subject=subject,
+                body=answer,
+                commune=swap.commune,
+                dedupe_key=f"guidance:swap:{swap.pk}:{swap.status}:{member.pk}",
+            )
+        if member.user.phone:
+            phone_queue(
+                kind="swap_answer",
+                phone=member.user.phone,
+                params={
+                    "name": member.user.get_short_name()[:30],
+                    "day": day_text(shift.date),
+                    "answer": answer[:150],
+                },
+                subject=subject,
+                text=f"{subject}: {answer}",
+                commune=swap.commune,
+                dedupe_key=f"guidance:swap:{swap.pk}:{swap.status}:{member.pk}:phone",
+            )

@@ -142,6 +142,7 @@ def request_submit_public(*, commune: Commune, data: PublicRequest) -> HomeSuppo
     refresh_eligibility(request)
     request.save(update_fields=["sla_working_days", "due_on", *ELIGIBILITY_FIELDS])
     audit_record(action=AuditAction.CREATE, commune=commune, obj=request, note="public form")
+    notifications.notify_received(request)  # the tracking code; sent after commit
     return request
 
 

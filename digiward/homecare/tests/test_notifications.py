@@ -17,7 +17,7 @@ SENT: list[OutboxMessage] = []
 
 
 class FakeSms:
-    """Stands for an SMS gateway: the lead adds the real one to DIGIWARD_NOTIFICATION_CHANNELS."""
+    """Stands for the Zalo/SMS channel (tested against fake gateways in digiward/messaging)."""
 
     def send(self, message):
         SENT.append(message)
@@ -60,8 +60,9 @@ def test_a_phone_channel_is_used_as_soon_as_it_is_configured(
 ):
     settings.DIGIWARD_NOTIFICATION_CHANNELS = {
         **settings.DIGIWARD_NOTIFICATION_CHANNELS,
-        "sms": "digiward.homecare.tests.test_notifications.FakeSms",
+        "phone": "digiward.homecare.tests.test_notifications.FakeSms",
     }
+    settings.DIGIWARD_SMS_API_KEY = "configured"  # the real gateways: digiward/messaging/tests
     SENT.clear()
     request = RequestFactory(commune=commune, requester_phone="0912345678")
     with django_capture_on_commit_callbacks(execute=True):

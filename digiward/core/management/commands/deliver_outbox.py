@@ -4,14 +4,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from digiward.core.outbox import outbox_deliver_due
+from digiward.core.outbox import outbox_deliver_due, outbox_run_sweeps
 
 
 class Command(BaseCommand):
     help = "Deliver every notification that is due (run from cron, or after an outage)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = outbox_deliver_due()
-        self.stdout.write(
-            f"sent={counts['sent']} retry={counts['retry']} failed={counts['failed']}"
-        )
+        counts = {**outbox_deliver_due(), **outbox_run_sweeps()}
+        self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
