@@ -45,7 +45,7 @@ demo: $(VENV)/.runtime translations
 	@scripts/serve-demo.sh
 
 serve: $(VENV)/.runtime translations
-	@scripts/serve-demo.sh
+	@scripts/serve.sh
 
 test: $(VENV)/.dev translations node_modules/.installed
 	$(BIN)/pytest -n $(PYTEST_WORKERS)

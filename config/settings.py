@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id (digiward/ops/logging.py).
+    "digiward.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -412,9 +414,24 @@ DIGIWARD_OUTBOX_MAX_ATTEMPTS = env.int("DIGIWARD_OUTBOX_MAX_ATTEMPTS", 5, minimu
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"forbidden": {"()": "digiward.core.logging.ForbiddenWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        # One JSON object a line (journald, Loki, jq): the default in production.
+        "json": {"()": "digiward.ops.logging.JsonFormatter"},
+    },
+    "filters": {
+        "forbidden": {"()": "digiward.core.logging.ForbiddenWithoutTraceback"},
+        "request_id": {"()": "digiward.ops.logging.RequestIdFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.choice(
+                "DIGIWARD_LOG_FORMAT", {"plain", "json"}, "json" if PRODUCTION else "plain"
+            ),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -430,3 +447,24 @@ DIGIWARD_PUBLIC_COMMUNE = env.str("DIGIWARD_PUBLIC_COMMUNE", "" if PRODUCTION el
 
 # AGPL-3.0 §13: users of the site are offered its source. Point this at the code you run.
 DIGIWARD_SOURCE_URL = env.str("DIGIWARD_SOURCE_URL", "")
+
+# --- operations ---
+# What runs on a timer, and how often (deploy/*.timer): each records a heartbeat
+# (config/manage.py, digiward/ops/heartbeats.py) and is called late on /readyz and the
+# administrator's home page when its last good run is older than this plus a grace.
+# "worker" is the background-job worker's own beat (digiward run_worker).
+DIGIWARD_SCHEDULE = {
+    "worker": timedelta(minutes=1),
+    "deliver_outbox": timedelta(minutes=5),
+    "send_shift_reminders": timedelta(days=1),
+    "send_visit_confirmations": timedelta(days=1),
+    "apply_retention": timedelta(days=1),
+    "backup": timedelta(days=1),
+    "restore_drill": timedelta(days=7),
+}
+# The worker's heartbeat interval, and when a due outbox message counts as stuck.
+DIGIWARD_WORKER_BEAT_SECONDS = env.int("DIGIWARD_WORKER_BEAT_SECONDS", 20, minimum=1)
+DIGIWARD_OUTBOX_STUCK_MINUTES = env.int("DIGIWARD_OUTBOX_STUCK_MINUTES", 15, minimum=1)
+# Where `digiward backup` writes its archives (docs/notes/backup.md): ideally a disk
+# other than the database's.
+DIGIWARD_BACKUP_DIR = Path(env.str("DIGIWARD_BACKUP_DIR") or VAR_DIR / "backups")

@@ -35,5 +35,6 @@ urlpatterns = [
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("", include("digiward.ops.urls")),  # /readyz
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ BIN=.venv/bin
 # with systemd: deploy/digiward-worker.service (Restart=always).
 (
   while true; do
-    "$BIN/digiward" db_worker --no-reload -v0 && status=0 || status=$?
+    "$BIN/digiward" run_worker --no-reload -v0 && status=0 || status=$?
     echo "digiward: the job worker stopped (exit $status); restarting it in 2 s" >&2
     sleep 2
   done

@@ -47,6 +47,7 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "core:job_detail": ["job"],
         "core:job_download": ["job"],
         "core:job_rerun": ["job"],
+        "core:commune_settings": [],
     },
     "registry": {
         "registry:home": [],
@@ -68,6 +69,7 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "registry:import": [],
         "registry:import_confirm": ["preview"],
         "registry:export": [],
+        "registry:settings": [],
     },
     "procedures": {
         "procedures:catalog": [],
@@ -152,6 +154,7 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "guidance:queue_screen": [],
         "guidance:ticket_print": ["ticket"],
         "guidance:ticket_close": ["ticket"],
+        "guidance:ticket_requeue": ["ticket"],
     },
     "donations": {
         "donations:campaign_list": [],

@@ -64,6 +64,7 @@ ALLOWED_WITHOUT_ACCESS_TABLE: dict[str, str] = {
     "core:about": "licence and source (AGPL section 13): for everyone",
     "set_language": "Django's language switch (i18n)",
     "healthz": "health check for the proxy and monitoring",
+    "ops:readyz": "readiness for monitoring: no session, no personal data (test_readyz_*)",
     # The Django admin: superusers only, checked by test_admin_is_for_superusers_only.
     "admin:*": "Django admin (operators of the installation), not a commune page",
     # Called by the gateways, not by people: checked by test_gateway_webhooks_refuse_*.
@@ -378,7 +379,7 @@ def test_account_pages_ask_for_a_sign_in_and_no_commune_role(name):
 def test_every_allow_listed_signed_in_page_is_checked():
     named = {n for pattern in ALLOWED_WITHOUT_ACCESS_TABLE for n in _named(pattern)}
     elsewhere = set(_named("public:*")) | set(_named("admin:*"))
-    elsewhere |= {"login", "core:about", "healthz", "set_language"}
+    elsewhere |= {"login", "core:about", "healthz", "ops:readyz", "set_language"}
     elsewhere |= {"messaging:zalo_webhook", "messaging:sms_callback"}
     assert named - elsewhere == set(ACCOUNT_PAGES)
 

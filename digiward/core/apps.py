@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from digiward.core import signals  # noqa: F401  (login/logout audit)
+        from digiward.core import collation, signals  # noqa: F401  (vi order; sign-in audit)

@@ -7,7 +7,10 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from digiward.core.audit_display import kind_choices
+from digiward.core.collation import vi_order
 from digiward.core.models import AuditAction, AuditEvent, Commune, User
 from digiward.core.params import search_text
 from digiward.core.widgets import DateInput
@@ -27,7 +30,10 @@ class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]
         label=_("From"), field_name="at", lookup_expr="date__gte", widget=DateInput()
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), field_name="at", lookup_expr="date__lte", widget=DateInput()
+        label=pgettext_lazy("end of a date range", "To"),
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=DateInput(),
     )
     q = django_filters.CharFilter(label=_("Record"), method="filter_record")
 
@@ -42,7 +48,7 @@ class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]
                 Q(memberships__commune=commune) | Q(memberships__province=commune.province_id)
             )
             .distinct()
-            .order_by("full_name")
+            .order_by(vi_order("full_name"), "pk")
         )
         types = (
             AuditEvent.objects.filter(commune=commune)
@@ -51,7 +57,7 @@ class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]
             .values_list("object_type", flat=True)
             .distinct()
         )
-        self.filters["object_type"].extra["choices"] = [(t, t) for t in types]
+        self.filters["object_type"].extra["choices"] = kind_choices(types)
 
     def filter_record(
         self, queryset: QuerySet[AuditEvent], name: str, value: str

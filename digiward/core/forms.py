@@ -178,3 +178,23 @@ class LinesField(forms.CharField):
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
+class CommuneSettingsForm(forms.Form):
+    """The ward's contacts as citizens read them on every public page."""
+
+    phone = PhoneNumberField(
+        label=_("Phone number of the ward"),
+        required=False,
+        help_text=_("The number citizens call, e.g. the one-stop desk: 0292 3821 123."),
+    )
+    address = forms.CharField(
+        label=_("Address of the service center"), max_length=300, required=False
+    )
+    opening_hours = forms.CharField(
+        label=_("Opening hours"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One line each, e.g. “Monday to Friday: 7:30–11:30 and 13:30–17:00”."),
+    )

@@ -17,6 +17,8 @@ class Perm(StrEnum):
     # Core
     VIEW_HOME = "view_home"
     MANAGE_MEMBERS = "manage_members"
+    # The ward's phone, address and opening hours shown on every public page
+    MANAGE_COMMUNE_SETTINGS = "manage_commune_settings"
     VIEW_AUDIT_LOG = "view_audit_log"
     EXPORT_AUDIT_LOG = "export_audit_log"
     VIEW_JOBS = "view_jobs"

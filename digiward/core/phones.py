@@ -108,9 +108,12 @@ def _explain_invalid(national: str) -> None:
 
 
 def format_phone(national: str) -> str:
-    """0912345678 → 0912 345 678 (how people read numbers aloud)."""
+    """0912345678 → 0912 345 678, the landline 02923821123 → 0292 3821 123 (how people
+    read numbers aloud)."""
     if len(national) == 10:
         return f"{national[:4]} {national[4:7]} {national[7:]}"
+    if len(national) == 11:
+        return f"{national[:4]} {national[4:8]} {national[8:]}"
     return national
 
 

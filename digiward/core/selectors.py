@@ -8,11 +8,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from digiward.core.collation import vi_order
 from digiward.core.models import (
     AuditAction,
     AuditEvent,
     CalendarOverride,
     Commune,
+    CommuneSettings,
     Invitation,
     InvitationStatus,
     Membership,
@@ -37,7 +39,7 @@ def members_of(commune: Commune) -> QuerySet[User]:
     return (
         User.objects.filter(memberships__commune=commune)
         .distinct()
-        .order_by("-is_active", "full_name")
+        .order_by("-is_active", vi_order("full_name"), "pk")
         .prefetch_related("memberships")
     )
 
@@ -84,3 +86,9 @@ def recent_invitations_of(commune: Commune) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         commune=commune, created_at__gte=timezone.now() - timedelta(days=60)
     ).select_related("invited_by")
+
+
+def commune_settings_for(commune: Commune) -> CommuneSettings:
+    """The commune's settings, or blank ones (unsaved) before the first save."""
+    found = CommuneSettings.objects.filter(commune=commune).first()
+    return found if found is not None else CommuneSettings(commune=commune)

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.access import Access
-from digiward.core.audit import audit_record
+from digiward.core.audit import audit_record, audit_saved, snapshot
 from digiward.core.errors import DomainError
 from digiward.core.jobs import job_start
 from digiward.core.models import (
     AuditAction,
     Commune,
+    CommuneSettings,
     Invitation,
     InvitationStatus,
     Job,
@@ -29,6 +30,7 @@ from digiward.core.models import (
     Role,
     User,
 )
+from digiward.core.models.settings import CONTACT_FIELDS
 from digiward.core.outbox import notification_queue
 from digiward.core.passwords import refuse_place_names
 from digiward.core.permissions import Perm
@@ -342,3 +344,24 @@ def audit_export_start(*, access: Access, filters: dict[str, str]) -> Job:
         perm=Perm.EXPORT_AUDIT_LOG,
         params={"filters": {k: v for k, v in filters.items() if k in AUDIT_EXPORT_FILTERS and v}},
     )
+
+
+@transaction.atomic
+def commune_settings_save(
+    *, access: Access, phone: str, address: str, opening_hours: str
+) -> CommuneSettings:
+    """Save what the public pages say about the commune (its contacts), audited."""
+    access.require(Perm.MANAGE_COMMUNE_SETTINGS)
+    found = CommuneSettings.objects.select_for_update().filter(commune=access.commune).first()
+    saved = found if found is not None else CommuneSettings(commune=access.commune)
+    before = snapshot(saved, CONTACT_FIELDS) if found is not None else None
+    saved.phone, saved.address, saved.opening_hours = phone, address, opening_hours
+    saved.save()
+    audit_saved(
+        commune=access.commune,
+        obj=saved,
+        fields=CONTACT_FIELDS,
+        before=before,
+        skip_unchanged=True,
+    )
+    return saved

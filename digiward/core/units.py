@@ -11,7 +11,7 @@ from vietnam_provinces import Ward as PkgWard
 
 from digiward.core.models import Commune, CommuneKind, Province
 from digiward.core.models.tenancy import ProvinceKind
-from digiward.core.text import fold
+from digiward.core.text import fold, sort_text
 
 _COMMUNE_KINDS = {
     VietNamDivisionType.XA: CommuneKind.COMMUNE,
@@ -72,6 +72,7 @@ def units_load() -> LoadResult:
             "province_id": province.pk,
             "codename": ward.codename,
             "name_folded": fold(ward.name),
+            "name_sort": sort_text(ward.name),
         }
         commune = existing.get(code)
         if commune is None:
@@ -83,6 +84,8 @@ def units_load() -> LoadResult:
     Commune.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         Commune.objects.bulk_update(
-            to_update, ["name", "kind", "province_id", "codename", "name_folded"], batch_size=500
+            to_update,
+            ["name", "kind", "province_id", "codename", "name_folded", "name_sort"],
+            batch_size=500,
         )
     return LoadResult(p_created, p_updated, len(to_create), len(to_update))

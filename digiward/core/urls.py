@@ -1,6 +1,14 @@
 from django.urls import path
 
-from digiward.core.views import audit, communes, invitations, jobs, members, pages
+from digiward.core.views import (
+    audit,
+    commune_settings,
+    communes,
+    invitations,
+    jobs,
+    members,
+    pages,
+)
 
 app_name = "core"
 
@@ -23,4 +31,5 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/download/", jobs.job_download, name="job_download"),
     path("jobs/<uuid:job_id>/run-again/", jobs.job_rerun, name="job_rerun"),
     path("about/", pages.about, name="about"),
+    path("settings/contacts/", commune_settings.commune_settings, name="commune_settings"),
 ]

@@ -276,7 +276,11 @@ class HandoverForm(forms.Form):
         required=True,
     )
     confirmed_by = forms.CharField(
-        label=_("Signed by (if not the recipient)"), max_length=150, required=False
+        label=_("Signed by (if not the recipient)"),
+        max_length=150,
+        required=False,
+        # Shown under its own label on the page and the minutes: who, not "signed for".
+        help_text=_("Their name and relation to the recipient, e.g. “Lê Văn Minh, son”."),
     )
     consent_to_share = forms.BooleanField(
         label=_("Agrees that the sponsor may see their name and progress"), required=False

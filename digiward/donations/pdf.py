@@ -9,7 +9,7 @@ WeasyPrint renders them with the vendored Be Vietnam Pro font (complete Vietname
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +23,7 @@ from digiward.donations.models import Allocation, Campaign, Handover, ItemKind, 
 from digiward.donations.selectors import SponsorReport
 from digiward.donations.wording import vnd_figures, vnd_in_words
 from digiward.registry.journey import MilestoneKind
-from digiward.registry.models import Sex
+from digiward.registry.models import Relation, Sex
 
 KIND_WORDS = {ItemKind.PHONE: "Điện thoại thông minh", ItemKind.SIM: "Thẻ SIM", ItemKind.OTHER: ""}
 UNIT_WORDS = {ItemKind.PHONE: "Chiếc", ItemKind.SIM: "Cái", ItemKind.OTHER: "Cái"}
@@ -97,6 +97,14 @@ def status_vi(flags: int, year: int | None) -> str:
     return words
 
 
+def _is_head(handover: Handover) -> bool:
+    """The recipient heads the household (by the household's head, else by the relation)."""
+    head_id = handover.household.head_id
+    if head_id is not None:
+        return head_id == handover.recipient_id
+    return handover.recipient.relation_to_head == Relation.HEAD
+
+
 def _title_of(resident_sex: str) -> str:
     return "Bà" if resident_sex == Sex.FEMALE else "Ông"
 
@@ -122,8 +130,10 @@ def _render(template: str, context: dict[str, object]) -> bytes:
     return pdf
 
 
-def handover_minutes_pdf(handover: Handover) -> bytes:
-    """One recipient's minutes: parties, items with IMEI and SIM number, total in words."""
+def handover_minutes_pdf(handover: Handover, *, citizen_id: str) -> bytes:
+    """One recipient's minutes: parties, items with IMEI and SIM number, total in words.
+
+    `citizen_id`: as `services.minutes_citizen_ids` gives it (full and audited, or masked)."""
     allocations = list(handover.allocations.select_related("item").order_by("kind", "pk"))
     lines = item_lines(allocations)
     total = sum(line.value_vnd for line in lines)
@@ -137,6 +147,9 @@ def handover_minutes_pdf(handover: Handover) -> bytes:
         "handover": handover,
         "recipient": recipient,
         "recipient_title": _title_of(recipient.sex),
+        "citizen_id": citizen_id,
+        "is_head": _is_head(handover),
+        "head": handover.household.head,
         "household": handover.household,
         "household_status": status,
         "lines": lines,
@@ -162,16 +175,20 @@ class CeremonyLine:
     number: int
     handover: Handover
     recipient_title: str
+    citizen_id: str
+    is_head: bool
     items: list[ItemLine]
     value_vnd: int
     value: str
 
 
-def ceremony_minutes_pdf(campaign: Campaign, day: date) -> bytes:
-    """One set of minutes for a whole ceremony: every recipient of that day signs a line."""
+def ceremony_minutes_pdf(campaign: Campaign, day: date, *, citizen_ids: Mapping[int, str]) -> bytes:
+    """One set of minutes for a whole ceremony: every recipient of that day signs a line.
+
+    `citizen_ids`: recipient id → number, as `services.minutes_citizen_ids` gives them."""
     handovers = list(
         Handover.objects.filter(campaign=campaign, handed_on=day)
-        .select_related("recipient", "household", "household__area")
+        .select_related("recipient", "household", "household__area", "household__head")
         .prefetch_related("allocations__item")
         .order_by("number")
     )
@@ -183,6 +200,8 @@ def ceremony_minutes_pdf(campaign: Campaign, day: date) -> bytes:
                 number=number,
                 handover=handover,
                 recipient_title=_title_of(handover.recipient.sex),
+                citizen_id=citizen_ids.get(handover.recipient_id, ""),
+                is_head=_is_head(handover),
                 items=items,
                 value_vnd=sum(i.value_vnd for i in items),
                 value=vnd_figures(sum(i.value_vnd for i in items)),

@@ -365,6 +365,17 @@ def stored_flags(facts: Facts) -> int:
     return facts.flags
 
 
+def points(flags: int, rules: Rules) -> list[tuple[str, int]]:
+    """Which weighted facts earned the household's score, and how much each: the terms of
+    `score_table`, in the order of WEIGHTED, those worth nothing left out. They add up to
+    the score, so a list can say why a household stands where it does (issue 12)."""
+    return [
+        (name, rules.weights.get(name, 0))
+        for name, bit in WEIGHTED.items()
+        if flags & bit and rules.weights.get(name, 0) > 0
+    ]
+
+
 def reason_codes(flags: int, rules: Rules) -> list[str]:
     """The facts worth saying about a household after its status, weighted facts first."""
     codes = []

@@ -24,6 +24,7 @@ from digiward.donations.models import (
     Item,
     ItemKind,
     PriorityEntry,
+    RankingRun,
 )
 from digiward.registry.journey import LADDER, MilestoneKind
 from digiward.registry.models import ELDERLY_AGE, Household, Milestone, Resident
@@ -90,6 +91,17 @@ def list_entries(campaign: Campaign) -> QuerySet[PriorityEntry]:
     return PriorityEntry.objects.filter(campaign=campaign).select_related(
         "household", "household__head", "household__area"
     )
+
+
+def scoring_rules(campaign: Campaign) -> list[ranking.Rules]:
+    """The rules a list entry's score may come from, most likely first: the last ranking's
+    (what the list was computed with), then the campaign's today (a household the review
+    added is scored with them). For `wording.points_text`."""
+    run = RankingRun.objects.filter(campaign=campaign).only("rules").first()
+    today = campaign.ranking_rules
+    if run is None or not run.rules:
+        return [today]
+    return [ranking.Rules.from_json(run.rules), today]
 
 
 def phones_available(campaign: Campaign) -> int:

@@ -24,6 +24,8 @@ The usual rules of written Vietnamese numbers:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
 from digiward.donations import ranking as r
@@ -103,6 +105,26 @@ def reasons_text(flags: int, poverty_year: int | None, rules: r.Rules) -> str:
             continue  # already the status
         parts.append(fact_words(code))
     return " · ".join(parts)
+
+
+def points_text(score: int, flags: int, candidates: Sequence[r.Rules]) -> str:
+    """ "25 points: no smartphone yet +20, an elderly member +5".
+
+    `candidates`: the rules the score may have been computed with, most likely first (the
+    ranking's own, then the campaign's today); the first whose points add up to the
+    stored score explains it, so the words stay true after the rules change or the list
+    is locked. None adds up (a score from rules no longer known): the first is used."""
+    if not candidates:
+        return _("%(score)s points") % {"score": score}
+    chosen = next(
+        (rules for rules in candidates if sum(p for _n, p in r.points(flags, rules)) == score),
+        candidates[0],
+    )
+    earned = r.points(flags, chosen)
+    if not earned:
+        return _("%(score)s points: no weighted criterion") % {"score": score}
+    terms = ", ".join(f"{fact_words(name)} +{value}" for name, value in earned)
+    return _("%(score)s points: %(terms)s") % {"score": score, "terms": terms}
 
 
 # ---- Amounts in words --------------------------------------------------------------------

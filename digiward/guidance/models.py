@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from digiward.core.dates import day_text
@@ -415,13 +415,49 @@ class QueueStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Did not come")
 
 
+class QueueService(models.TextChoices):
+    """What the person came for: chosen when the number is taken, shown on the ticket and
+    at the desk, so the right helper takes it (as a service center's ticket names its field)."""
+
+    VNEID = "vneid", _("A VNeID account")
+    ONLINE_SERVICE = "online_service", _("An online public service")
+    PHONE = "phone", _("Using the phone and its apps")
+    PAYMENT = "payment", _("Paying without cash")
+    OTHER = "other", _("Something else")
+
+
+class QueuePriority(models.TextChoices):
+    """Who is called before the others, as at the commune's service centers: the elderly,
+    people with disabilities and pregnant women (issue 12). The Law on the Elderly 2009
+    and the Law on Persons with Disabilities 2010 give both groups priority in public
+    services; check the articles on vbpl.vn before quoting them on a sign."""
+
+    NONE = "", _("No priority")
+    ELDERLY = "elderly", _("Elderly person (60 or over)")
+    DISABILITY = "disability", _("Person with a disability")
+    PREGNANT = "pregnant", _("Pregnant woman")
+
+
+def queue_call_order() -> tuple[Case, str]:
+    """The order numbers are called in, for `order_by`: priority first, then by number.
+    `QueueTicket.call_key` is the same order for tickets already read."""
+    return (Case(When(priority="", then=Value(1)), default=Value(0)), "number")
+
+
 class QueueTicket(CommuneOwned):
     """A number taken at the desk. Waiting and serving times, per hour of the day,
-    are the data that later size the roster."""
+    are the data that later size the roster. Numbers with a priority are called first
+    (`selectors.call_order`), each group in the order they were taken."""
 
     number = models.PositiveSmallIntegerField(_("number"))
     issued_on = models.DateField(_("day"))
     issued_at = models.DateTimeField(_("taken at"))
+    service = models.CharField(
+        _("service"), max_length=16, choices=QueueService.choices, default=QueueService.OTHER
+    )
+    priority = models.CharField(
+        _("priority"), max_length=12, choices=QueuePriority.choices, default="", blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=QueueStatus.choices, default=QueueStatus.WAITING
     )
@@ -451,6 +487,11 @@ class QueueTicket(CommuneOwned):
     @property
     def label(self) -> str:
         return f"{self.number:03d}"
+
+    @property
+    def call_key(self) -> tuple[int, int]:
+        """Where the ticket stands in the call order (see `queue_call_order`)."""
+        return (0 if self.priority else 1, self.number)
 
     @property
     def waited_minutes(self) -> int | None:

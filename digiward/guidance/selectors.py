@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from digiward.core.models import Absence, Commune, Role, User
@@ -172,6 +172,22 @@ def hours_served(
     return sorted(services, key=lambda s: (-s.hours, -s.done, s.member.name))
 
 
+def service_period(
+    commune: Commune, *, member: TeamMember | None = None
+) -> tuple[date, date] | None:
+    """The first and last day of the shifts `hours_served` counts (attendance done in a
+    published roster), so a total can say which period it covers; None before any."""
+    rows = ShiftAssignment.objects.filter(
+        commune=commune, shift__roster__status="published", attendance=Attendance.DONE
+    )
+    if member is not None:
+        rows = rows.filter(member=member)
+    bounds = rows.aggregate(first=Min("shift__date"), last=Max("shift__date"))
+    if bounds["first"] is None:
+        return None
+    return bounds["first"], bounds["last"]
+
+
 def candidates_for(shift: DutyShift) -> list[TeamMember]:
     """Active members not on the shift yet (the lead's "add someone" list)."""
     on = shift.assignments.values("member_id")
@@ -260,11 +276,15 @@ class QueueState:
     last_called: QueueTicket | None
     served_today: int
     average_wait: int | None  # minutes, today's called tickets
+    missed: list[QueueTicket] = field(default_factory=list)  # "did not come": may come back
 
 
 def queue_state(commune: Commune, day: date) -> QueueState:
     tickets = list(QueueTicket.objects.for_commune(commune).filter(issued_on=day))
-    waiting = [t for t in tickets if t.status == QueueStatus.WAITING]
+    # In the order they will be called (priority first), as the desk and the screen show.
+    waiting = sorted(
+        (t for t in tickets if t.status == QueueStatus.WAITING), key=lambda t: t.call_key
+    )
     serving = [t for t in tickets if t.status == QueueStatus.CALLED]
     called = [t for t in tickets if t.called_at is not None]
     last = max(called, key=lambda t: t.called_at or timezone.now(), default=None)
@@ -275,30 +295,63 @@ def queue_state(commune: Commune, day: date) -> QueueState:
         last_called=last,
         served_today=sum(1 for t in tickets if t.status == QueueStatus.SERVED),
         average_wait=round(sum(waits) / len(waits)) if waits else None,
+        missed=[t for t in tickets if t.status == QueueStatus.NO_SHOW],
     )
+
+
+def tickets_before(ticket: QueueTicket) -> int:
+    """How many waiting numbers will be called before `ticket` (the call order)."""
+    waiting = QueueTicket.objects.filter(
+        commune_id=ticket.commune_id, issued_on=ticket.issued_on, status=QueueStatus.WAITING
+    ).exclude(pk=ticket.pk)
+    if ticket.priority:
+        return waiting.exclude(priority="").filter(number__lt=ticket.number).count()
+    return waiting.filter(~Q(priority="") | Q(number__lt=ticket.number)).count()
 
 
 @dataclass(frozen=True)
 class HourLoad:
-    hour: int
+    hour: int | None  # None: the one row of every ticket taken outside opening hours
     tickets: float  # per open day
     average_wait: int | None
     average_service: int | None
 
 
+def opening_hours(commune: Commune) -> list[int]:
+    """The hours of the day the desk is open on some weekday: each hour an active
+    opening-hours slot overlaps (7:00–11:30 opens 7, 8, 9, 10 and 11)."""
+    hours: set[int] = set()
+    for start, end in (
+        SlotTemplate.objects.for_commune(commune).filter(is_active=True).values_list("start", "end")
+    ):
+        last = end.hour if end.minute or end.second else end.hour - 1
+        hours.update(range(start.hour, last + 1))
+    return sorted(hours)
+
+
 def queue_by_hour(commune: Commune, *, days: int = 28) -> list[HourLoad]:
-    """Tickets per hour of the day and the wait, over the last `days`: what sizes the roster."""
+    """Tickets per hour of the day and the wait, over the last `days`: what sizes the roster.
+
+    One row per opening hour (empty ones too, so a quiet hour shows as quiet) and one row
+    for tickets taken outside them: a late ticket at 18:05 used to open an "18:00" row as
+    if the desk opened then (issue 12). Without opening hours, the hours that had tickets."""
     since = timezone.localdate() - timedelta(days=days)
     rows = QueueTicket.objects.for_commune(commune).filter(issued_on__gte=since)
-    per_hour: dict[int, list[QueueTicket]] = defaultdict(list)
+    opening = set(opening_hours(commune))
+    per_hour: dict[int | None, list[QueueTicket]] = defaultdict(list)
     open_days: set[date] = set()
     for ticket in rows:
         local: datetime = timezone.localtime(ticket.issued_at)
-        per_hour[local.hour].append(ticket)
+        per_hour[local.hour if not opening or local.hour in opening else None].append(ticket)
         open_days.add(ticket.issued_on)
+    if not open_days:
+        return []
+    shown: list[int | None] = [*sorted(opening or {h for h in per_hour if h is not None})]
+    if None in per_hour:
+        shown.append(None)
     loads = []
-    for hour in sorted(per_hour):
-        items = per_hour[hour]
+    for hour in shown:
+        items = per_hour.get(hour, [])
         waits = [t.waited_minutes for t in items if t.waited_minutes is not None]
         served = [t.served_minutes for t in items if t.served_minutes is not None]
         loads.append(

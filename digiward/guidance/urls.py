@@ -44,4 +44,5 @@ urlpatterns = [
     path("queue/screen/", desk.queue_screen, name="queue_screen"),
     path("queue/tickets/<int:pk>/", desk.ticket_print, name="ticket_print"),
     path("queue/tickets/<int:pk>/close/", desk.ticket_close, name="ticket_close"),
+    path("queue/tickets/<int:pk>/requeue/", desk.ticket_requeue, name="ticket_requeue"),
 ]

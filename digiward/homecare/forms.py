@@ -285,6 +285,23 @@ class EligibilityForm(forms.Form):
         ]
 
 
+class AcceptForm(forms.Form):
+    confirm_reason = forms.CharField(
+        label=_("Why you take it on although the registry does not show it"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: her son phoned, she has been bedridden since her stroke."),
+    )
+
+
+class LocationForm(forms.Form):
+    """A GPS point taken by the phone's browser at the house (filled in by homecare.js)."""
+
+    latitude = forms.DecimalField(max_digits=12, decimal_places=8, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(max_digits=12, decimal_places=8, min_value=-180, max_value=180)
+    accuracy = forms.IntegerField(required=False, min_value=0, max_value=100_000)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
@@ -298,13 +315,46 @@ def visiting_officers(commune: Commune) -> QuerySet[User]:
     ).order_by("full_name")
 
 
-class BookForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+class OfficerChoiceField(forms.ModelChoiceField[User]):
+    """Officers as radio buttons, each labelled with how full their day is (`labels`)."""
 
-    def __init__(self, *args: Any, commune: Commune, **kwargs: Any) -> None:
+    labels: dict[int, str]
+
+    def label_from_instance(self, obj: User) -> str:
+        return getattr(self, "labels", {}).get(obj.pk) or obj.get_full_name()
+
+
+class BookForm(forms.Form):
+    officer = OfficerChoiceField(
+        label=_("Officer"), queryset=User.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+    times_agreed = forms.BooleanField(
+        label=_("Time agreed with the family (by phone)"),
+        required=False,
+        help_text=_(
+            "Only needed when the request has no time window: the note about times is then "
+            "all the visit can go by."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        commune: Commune,
+        offered: list[tuple[User, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`offered`: the officers to show for the day and their labels (free places,
+        proposed time); officers on leave are left out. A posted form accepts any
+        visiting officer: booking itself refuses one who is away, with the reason."""
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = visiting_officers(commune)  # type: ignore[attr-defined]
+        field: OfficerChoiceField = self.fields["officer"]  # type: ignore[assignment]
+        queryset = visiting_officers(commune)
+        if offered is not None:
+            queryset = queryset.filter(pk__in=[user.pk for user, _label in offered])
+            field.labels = {user.pk: label for user, label in offered}
+        field.queryset = queryset
 
     def clean_day(self) -> date:
         day: date = self.cleaned_data["day"]

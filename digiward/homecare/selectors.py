@@ -53,6 +53,7 @@ __all__ = [
     "deadlines",
     "goes_along",
     "inbox",
+    "last_visit",
     "may_certify",
     "my_visits",
     "plan_overview",
@@ -404,6 +405,26 @@ def companion_visits(access: Access, day: date) -> list[HomeVisit]:
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("request__procedure", "request__resident__household", "officer")
         .order_by("officer__full_name", "sequence")
+    )
+
+
+# After a visit the citizen is told when it took place (a done or missed visit).
+VISITED_STATUSES = (
+    RequestStatus.VISITED,
+    RequestStatus.COMPLETED,
+    RequestStatus.NEEDS_SECOND_VISIT,
+)
+
+
+def last_visit(request: HomeSupportRequest) -> HomeVisit | None:
+    """The visit that took place last, for the public status page (its day only)."""
+    if request.status not in VISITED_STATUSES:
+        return None
+    return (
+        HomeVisit.objects.filter(request=request, status__in=(VisitStatus.DONE, VisitStatus.MISSED))
+        .only("day", "arrived_at", "status")
+        .order_by("-day", "-pk")
+        .first()
     )
 
 

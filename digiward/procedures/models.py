@@ -101,6 +101,10 @@ class Procedure(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(blank=True)
     facts = models.JSONField(_("facts and their sources"), default=list, blank=True)
+    # Fields ("fee_text", "time_limit_text") whose text is a note for staff because no
+    # source gives the fact: citizens read a plain "not known yet, ask" sentence instead
+    # of "Không thấy nguồn nói có thu phí" (issue 12).
+    unsourced = models.JSONField(_("facts without a source"), default=list, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     popularity = models.PositiveIntegerField(
         _("popularity"), default=0, help_text=_("Higher comes first in the desk's short list.")
@@ -166,6 +170,34 @@ class Procedure(models.Model):
     @property
     def display_time_limit(self) -> str:
         return str(self.localized("time_limit_text"))
+
+    @property
+    def ask_where(self) -> str:
+        """Who a citizen asks about a fact we do not know: the police for police matters."""
+        if Place.COMMUNE_POLICE in self.places and Place.COMMUNE_CENTER not in self.places:
+            return str(_("ask the commune police"))
+        return str(_("ask the one-stop counter"))
+
+    @property
+    def fee_unsourced(self) -> bool:
+        return "fee_text" in self.unsourced
+
+    @property
+    def time_limit_unsourced(self) -> bool:
+        return "time_limit_text" in self.unsourced
+
+    @property
+    def citizen_fee(self) -> str:
+        """The fee as a citizen reads it: a plain sentence when no source gives it."""
+        if self.fee_unsourced:
+            return str(_("Fee not known yet — %(ask)s.") % {"ask": self.ask_where})
+        return self.display_fee
+
+    @property
+    def citizen_time_limit(self) -> str:
+        if self.time_limit_unsourced:
+            return str(_("How long it takes is not known yet — %(ask)s.") % {"ask": self.ask_where})
+        return self.display_time_limit
 
     @property
     def display_documents(self) -> list[str]:

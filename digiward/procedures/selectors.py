@@ -23,6 +23,17 @@ class Hit:
     score: float
 
 
+def procedure_document(p: Procedure) -> Document:
+    """What the search reads of a procedure (also used by bench/bench_search.py)."""
+    return Document(
+        id=p.pk,
+        name=p.name,
+        keywords=(p.name_en, *p.keywords, p.code),
+        text=f"{p.summary} {p.summary_en}",
+        owner=p.commune_id or 0,
+    )
+
+
 class _IndexCache:
     """One index per process, rebuilt when the catalog's version changes."""
 
@@ -71,16 +82,7 @@ class _IndexCache:
             .values_list("procedure_id", "slug")
         ):
             self.guides.setdefault(procedure_id, slug)
-        self.index = SearchIndex(
-            Document(
-                id=p.pk,
-                name=p.name,
-                keywords=(p.name_en, *p.keywords, p.code),
-                text=f"{p.summary} {p.summary_en}",
-                owner=p.commune_id or 0,
-            )
-            for p in procedures
-        )
+        self.index = SearchIndex(procedure_document(p) for p in procedures)
 
     def reset(self) -> None:
         with self.lock:

@@ -54,7 +54,21 @@ PROCEDURE_FIELDS = (
     "summary",
     "summary_en",
     "facts",
+    "unsourced",
 )
+# Texts a catalog entry may leave out (an unknown fact stays empty, never invented).
+TEXT_FIELDS = (
+    "name_en",
+    "agency",
+    "agency_en",
+    "fee_text",
+    "fee_text_en",
+    "time_limit_text",
+    "time_limit_text_en",
+    "summary",
+    "summary_en",
+)
+UNSOURCED_FIELDS = ("fee_text", "time_limit_text")
 # The desk's short list before any use is counted: what people come for most often.
 STARTING_POPULARITY = {
     "dang-ky-khai-sinh": 100,
@@ -100,6 +114,8 @@ def _check(entry: dict[str, Any]) -> None:
     unknown = set(entry.get("where", [])) - set(Place.values)
     if unknown:
         raise CatalogError(f"{slug}: unknown places {sorted(unknown)}")
+    if set(entry.get("unsourced", [])) - set(UNSOURCED_FIELDS):
+        raise CatalogError(f"{slug}: unsourced lists only {UNSOURCED_FIELDS}")
     steps = entry.get("guide", {}).get("steps", [])
     if not 1 <= len(steps) <= 20:
         raise CatalogError(f"{slug}: a guide needs 1 to 20 steps")
@@ -116,8 +132,10 @@ def catalog_load(path: Path = SEED) -> LoadResult:
         values = {name: entry.get(name) for name in PROCEDURE_FIELDS}
         values["code"] = values["code"] or ""
         values["places"] = entry.get("where", [])
-        for name in ("legal_basis", "documents", "documents_en", "keywords", "facts"):
+        for name in ("legal_basis", "documents", "documents_en", "keywords", "facts", "unsourced"):
             values[name] = values[name] or []
+        for name in TEXT_FIELDS:
+            values[name] = values[name] or ""
         procedure = Procedure.objects.filter(commune__isnull=True, slug=entry["slug"]).first()
         if procedure is None:
             procedure = Procedure.objects.create(

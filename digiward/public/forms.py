@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.models import Commune
 from digiward.core.phones import PhoneNumberField
-from digiward.homecare.models import RequesterRelation, TravelReason
+from digiward.homecare.home_times import OFFERED_WEEKDAYS, DayPart, windows_for
+from digiward.homecare.models import RequesterRelation, TravelReason, Weekday
+from digiward.homecare.services import WindowData
 from digiward.procedures.models import Procedure
 from digiward.registry.models import Area
 
@@ -49,11 +51,27 @@ class HelpAtHomeForm(forms.Form):
         choices=TravelReason.choices,
         widget=forms.RadioSelect,
     )
+    # When someone is home: plain choices that become time windows (no script needed);
+    # what the person writes in their own words stays beside them as a note.
+    home_part = forms.ChoiceField(
+        label=_("When is someone at home to open the door?"),
+        choices=DayPart.choices,
+        initial=DayPart.ANY,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    home_days = forms.TypedMultipleChoiceField(
+        label=_("Only on these days (leave empty if any day is fine)"),
+        choices=[(d, Weekday(d).label) for d in OFFERED_WEEKDAYS],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     preferred_times = forms.CharField(
-        label=_("When is someone at home?"),
+        label=_("Anything else about the time? (optional)"),
         max_length=300,
         required=False,
-        help_text=_("For example: mornings, or after 3 pm on weekdays."),
+        help_text=_("For example: not before 9 o'clock, or not on the 15th."),
     )
     consent = forms.BooleanField(
         label=_("I agree that the ward keeps these details to arrange the visit."),
@@ -79,6 +97,17 @@ class HelpAtHomeForm(forms.Form):
         )
         self.fields["person_name"].widget.attrs["autocomplete"] = "name"
 
+    def procedure_from(self, value: str) -> Procedure | None:
+        """The procedure a link names by id or slug, if this form offers it."""
+        value = value.strip()[:200]
+        if not value:
+            return None
+        offered = self.fields["procedure"].queryset  # type: ignore[attr-defined]
+        found: Procedure | None = (
+            offered.filter(pk=int(value)) if value.isdigit() else offered.filter(slug=value)
+        ).first()
+        return found
+
     @property
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))
@@ -92,6 +121,14 @@ class HelpAtHomeForm(forms.Form):
         if not data.get("procedure") and not data.get("procedure_other", "").strip():
             self.add_error("procedure_other", _("Choose what needs doing, or write it here."))
         return data
+
+    def windows(self) -> tuple[WindowData, ...]:
+        """The times someone is home, as the request stores them (none: any time)."""
+        data = self.cleaned_data
+        return tuple(
+            WindowData(starts_at=w.starts_at, ends_at=w.ends_at, weekday=w.weekday)
+            for w in windows_for(data.get("home_part") or DayPart.ANY, data.get("home_days") or [])
+        )
 
 
 class StatusLookupForm(forms.Form):

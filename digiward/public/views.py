@@ -35,7 +35,7 @@ from digiward.core.ratelimit import allow
 from digiward.core.request_context import client_ip
 from digiward.core.text import normalize_spaces
 from digiward.homecare.models import RequestStatus
-from digiward.homecare.selectors import planned_visit
+from digiward.homecare.selectors import last_visit, planned_visit
 from digiward.homecare.services import (
     PublicRequest,
     normalize_tracking_code,
@@ -232,12 +232,16 @@ def help_at_home(request: HttpRequest) -> HttpResponse:
     commune = public_commune()
     if commune is None:
         return render(request, "public/unavailable.html", status=503)
-    initial = {}
+    initial: dict[str, Any] = {}
     if request.GET.get("thu-tuc"):
         guide = guide_with_procedure(request.GET["thu-tuc"], commune)
         if guide is not None and guide.procedure.home_support_possible:
             initial["procedure"] = guide.procedure.pk
     form = HelpAtHomeForm(request.POST or None, initial=initial, commune=commune)
+    # A guide links here as ?procedure=<id or slug>: chosen only if it can be done at home
+    # (the form's own list), anything else is ignored rather than refused.
+    if chosen := form.procedure_from(request.GET.get("procedure", "")):
+        form.initial["procedure"] = chosen.pk
     if request.method == "POST":
         if not allow(f"help-form:{client_ip(request)}", limit=FORM_LIMIT[0], window=FORM_LIMIT[1]):
             return render(request, "public/slow_down.html", status=429)
@@ -259,6 +263,7 @@ def help_at_home(request: HttpRequest) -> HttpResponse:
                     procedure=data["procedure"],
                     procedure_other=data["procedure_other"].strip(),
                     preferred_times=data["preferred_times"].strip(),
+                    windows=form.windows(),
                 ),
             )
             return redirect(_done_url(created.tracking_code))
@@ -314,7 +319,11 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             if ratelimit.attempts(code_key, window=CODE_LIMIT[1]) >= CODE_LIMIT[0]:
                 ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])  # still guessing
                 return render(request, "public/slow_down.html", status=429)
-            found = request_lookup(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
+            found = request_lookup(
+                form.cleaned_data["code"],
+                form.cleaned_data["phone_last4"],
+                commune=public_commune(),
+            )
             not_found = found is None
             if not_found:  # only wrong guesses count: a citizen may check as often as needed
                 ratelimit.hit(code_key, window=CODE_LIMIT[1])
@@ -328,6 +337,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             "found": found,
             "status_text": status_text,
             "visit": planned_visit(found) if found else None,
+            "visited": last_visit(found) if found else None,
             "not_found": not_found,
             "commune": public_commune(),
         },

@@ -124,6 +124,7 @@ class ResidentForm(forms.ModelForm[Resident]):
             "chronic_illness",
             "disability",
             "limited_mobility",
+            "journey_not_applicable",
             "legal_basis",
             "consent_on",
             "consent_purposes",
@@ -158,6 +159,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         "chronic_illness",
         "disability",
         "limited_mobility",
+        "journey_not_applicable",
         "notes",
         "status",
         "birth",
@@ -363,6 +365,27 @@ class JourneyFilterForm(forms.Form):
     def __init__(self, *args: Any, commune: Commune, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.for_commune(commune)  # type: ignore[attr-defined]
+
+
+class RegistrySettingsForm(forms.Form):
+    """The commune's registry rules (registry.services.registry_settings_save)."""
+
+    journey_min_age = forms.IntegerField(
+        label=_("Age from which the digital journey counts"),
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "Younger residents are left out of the list of people without progress. Usually 15."
+        ),
+    )
+    full_citizen_id_on_minutes = forms.BooleanField(
+        label=_("Print the full citizen ID on the handover minutes"),
+        required=False,
+        help_text=_(
+            "The minutes are a record the recipient signs. Each printing with the full "
+            "number is recorded in the audit log; unticked, the number is printed masked."
+        ),
+    )
 
 
 class ImportForm(forms.Form):

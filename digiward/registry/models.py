@@ -251,6 +251,16 @@ class Resident(CommuneOwned):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     journey_rung = models.PositiveSmallIntegerField(default=0, editable=False)
     journey_last_on = models.DateField(null=True, blank=True, editable=False)
+    # Someone the digital journey is not meant for (bedridden, severe dementia, a person
+    # who chose not to): they stay in the counts but not on the "no progress" list.
+    journey_not_applicable = models.BooleanField(
+        _("the digital journey does not apply"),
+        default=False,
+        help_text=_(
+            "For example bedridden, severe dementia, or the person does not want it. "
+            "They are left out of the list of people without progress."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -416,3 +426,56 @@ class PovertyStandard(models.Model):
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+DEFAULT_JOURNEY_MIN_AGE = 15
+
+
+class RegistrySettings(models.Model):
+    """The commune's own registry rules, one row per commune, made on first save.
+
+    Read through `registry.selectors.registry_settings_for`, which answers the defaults
+    while the commune has not saved any, so no row is needed to use the registry.
+    """
+
+    commune = models.OneToOneField(
+        "core.Commune",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="registry_settings",
+        verbose_name=_("commune"),
+    )
+    # Issue 12: children born 2022–2026 topped the "no progress" list. Children under 14
+    # have long been registered under a parent's VNeID account (Decision 34/2021, Art. 6;
+    # /work/shared/docs/research/vietnam-facts.md §1), so nobody expects their own phone
+    # or account; 15 is the default the issue asks for, and each commune may change it.
+    journey_min_age = models.PositiveSmallIntegerField(
+        _("age from which the digital journey counts"),
+        default=DEFAULT_JOURNEY_MIN_AGE,
+        help_text=_("Younger residents are left out of the list of people without progress."),
+    )
+    # The handover minutes are a signed legal record: the recipient is identified by
+    # the full number, as on any Vietnamese receipt of assets.
+    full_citizen_id_on_minutes = models.BooleanField(
+        _("print the full citizen ID on handover minutes"),
+        default=True,
+        help_text=_(
+            "The minutes are signed by the recipient; each printing with the full number "
+            "is recorded in the audit log. Off: the number is printed masked."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registry settings")
+        verbose_name_plural = _("registry settings")
+        constraints = [
+            models.CheckConstraint(
+                name="registry_settings_min_age_plausible",
+                condition=Q(journey_min_age__lte=100),
+                violation_error_message=_("The age must be between 0 and 100."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Registry settings of %(commune)s") % {"commune": self.commune_id})

@@ -23,6 +23,7 @@ from digiward.registry.models import (
     Household,
     PovertyStandard,
     PovertyStatus,
+    RegistrySettings,
     Resident,
     ResidentStatus,
 )
@@ -261,12 +262,31 @@ def journey_distribution(commune: Commune, filters: JourneyFilters) -> tuple[lis
     return rungs, total
 
 
-def stuck_residents(commune: Commune, filters: JourneyFilters, *, days: int) -> QuerySet[Resident]:
-    """Residents below the top rung whose last progress is older than `days` (or never)."""
+def registry_settings_for(commune: Commune) -> RegistrySettings:
+    """The commune's registry settings, or the defaults (unsaved) before the first save."""
+    found = RegistrySettings.objects.filter(commune=commune).first()
+    return found if found is not None else RegistrySettings(commune=commune)
+
+
+def stuck_residents(
+    commune: Commune, filters: JourneyFilters, *, days: int, min_age: int | None = None
+) -> QuerySet[Resident]:
+    """Residents the journey is for, below the top rung, whose last progress is older
+    than `days` (or never).
+
+    "The journey is for" them: aged `min_age` or more this year (the commune's setting
+    when not given; an unknown age stays on the list, nobody is forgotten for a missing
+    year of birth), and not marked "the digital journey does not apply" (issue 12: the
+    list began with toddlers marked "no smartphone")."""
+    if min_age is None:
+        min_age = registry_settings_for(commune).journey_min_age
     since = timezone.localdate() - timedelta(days=days)
+    youngest_year = timezone.localdate().year - min_age
     return (
         filtered_residents(commune, filters)
         .filter(journey_rung__lt=TOP_RUNG, anonymised_at__isnull=True)
+        .filter(journey_not_applicable=False)
+        .filter(Q(birth_year__isnull=True) | Q(birth_year__lte=youngest_year))
         .filter(Q(journey_last_on__lt=since) | Q(journey_last_on__isnull=True))
         .select_related("household", "household__area")
         .order_by(F("journey_last_on").asc(nulls_first=True), "name_folded")

@@ -26,6 +26,7 @@ from digiward.registry.models import (
     HouseholdMove,
     LegalBasis,
     Milestone,
+    RegistrySettings,
     Relation,
     Resident,
     ResidentStatus,
@@ -221,6 +222,7 @@ RESIDENT_AUDIT_FIELDS = (
     "chronic_illness",
     "disability",
     "limited_mobility",
+    "journey_not_applicable",
     "legal_basis",
     "consent_on",
     "consent_purposes",
@@ -390,3 +392,31 @@ def _follow_head(access: Access, resident: Resident, previous: Resident | None) 
             obj=household,
             changes={"head_id": [before, head_id]},
         )
+
+
+REGISTRY_SETTINGS_FIELDS = ("journey_min_age", "full_citizen_id_on_minutes")
+
+
+@transaction.atomic
+def registry_settings_save(
+    *, access: Access, journey_min_age: int, full_citizen_id_on_minutes: bool
+) -> RegistrySettings:
+    """Save the commune's registry rules (who the journey's lists are for, how the
+    handover minutes print a citizen ID), audited; an unchanged save writes no row."""
+    access.require(Perm.MANAGE_COMMUNE_SETTINGS)
+    if not 0 <= journey_min_age <= 100:
+        raise DomainError(_("The age must be between 0 and 100."), field="journey_min_age")
+    found = RegistrySettings.objects.select_for_update().filter(commune=access.commune).first()
+    saved = found if found is not None else RegistrySettings(commune=access.commune)
+    before = snapshot(saved, REGISTRY_SETTINGS_FIELDS) if found is not None else None
+    saved.journey_min_age = journey_min_age
+    saved.full_citizen_id_on_minutes = full_citizen_id_on_minutes
+    saved.save()
+    audit_saved(
+        commune=access.commune,
+        obj=saved,
+        fields=REGISTRY_SETTINGS_FIELDS,
+        before=before,
+        skip_unchanged=True,
+    )
+    return saved

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digiward.registry.views import imports, journey, people, privacy
+from digiward.registry.views import imports, journey, people, privacy, settings
 
 app_name = "registry"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("residents/<int:pk>/export/", privacy.resident_export, name="resident_export"),
     path("residents/<int:pk>/anonymise/", privacy.resident_anonymise, name="resident_anonymise"),
     path("journey/", journey.journey, name="journey"),
+    path("settings/", settings.registry_settings, name="settings"),
     path("import/", imports.import_upload, name="import"),
     path("import/<uuid:job_id>/confirm/", imports.import_confirm, name="import_confirm"),
     path("export/", imports.export, name="export"),

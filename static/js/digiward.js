@@ -22,6 +22,49 @@
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) event.preventDefault();
   });
+  // Boxes that scroll sideways (tab bars, wide tables) get data-scroll="start end" for
+  // the sides that have more, so the CSS can fade that edge: a cut tab must look cut.
+  // The current tab is scrolled into sight first.
+  function sideways(el) {
+    var style = window.getComputedStyle(el).overflowX;
+    return (style === "auto" || style === "scroll") && el.scrollWidth > el.clientWidth + 1;
+  }
+  function markScroll(el) {
+    var more = [];
+    if (sideways(el)) {
+      var max = el.scrollWidth - el.clientWidth;
+      if (el.scrollLeft > 1) more.push("start");
+      if (el.scrollLeft < max - 1) more.push("end");
+    }
+    if (more.length) el.setAttribute("data-scroll", more.join(" "));
+    else el.removeAttribute("data-scroll");
+  }
+  function markAll(root) {
+    var boxes = (root || document).querySelectorAll("main *, .subnav");
+    for (var i = 0; i < boxes.length; i++) {
+      var el = boxes[i];
+      if (!sideways(el)) { if (el.hasAttribute("data-scroll")) el.removeAttribute("data-scroll"); continue; }
+      if (!el.hasAttribute("data-scroll-watched")) {
+        el.setAttribute("data-scroll-watched", "");
+        el.addEventListener("scroll", function (event) { markScroll(event.currentTarget); }, { passive: true });
+        var current = el.querySelector("[aria-current]");
+        if (current) {
+          var right = current.offsetLeft + current.offsetWidth - el.clientWidth;
+          if (right > el.scrollLeft) el.scrollLeft = right + 24;
+        }
+      }
+      markScroll(el);
+    }
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(function () { markAll(); }, 150);
+  });
+  document.addEventListener("htmx:afterSettle", function () { markAll(); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { markAll(); });
+  else markAll();
+  window.addEventListener("load", function () { markAll(); });
   // Auto-submit filter selects marked data-autosubmit.
   document.addEventListener("change", function (event) {
     var el = event.target;

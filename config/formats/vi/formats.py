@@ -6,7 +6,10 @@ SHORT_DATETIME_FORMAT = "H:i d/m/Y"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "d/m"
 YEAR_MONTH_FORMAT = "m/Y"
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+# What people type in a date box (core.widgets.DateInput): with slashes, dots, dashes or
+# spaces, or the 8 digits alone (a phone's number keyboard has no slash); ISO last, for
+# links and old bookmarks.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %m %Y", "%d%m%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",

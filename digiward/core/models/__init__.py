@@ -13,6 +13,7 @@ from digiward.core.models.calendar import CalendarOverride
 from digiward.core.models.jobs import Job, JobStatus
 from digiward.core.models.outbox import OutboxMessage, OutboxStatus
 from digiward.core.models.ratelimit import RateCounter
+from digiward.core.models.settings import CommuneSettings
 from digiward.core.models.tenancy import (
     Commune,
     CommuneKind,
@@ -31,6 +32,7 @@ __all__ = [
     "CommuneKind",
     "CommuneOwned",
     "CommuneQuerySet",
+    "CommuneSettings",
     "Invitation",
     "InvitationStatus",
     "Job",

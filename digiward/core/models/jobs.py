@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digiward.core.models.tenancy import CommuneOwned
 
@@ -15,7 +16,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("background job", "Failed")
 
     @classmethod
     def finished(cls) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from digiward.core.collation import SortTextField
 from digiward.core.text import fold, is_plain_digits
 
 if TYPE_CHECKING:
@@ -57,6 +58,9 @@ class Commune(models.Model):
     codename = models.CharField(max_length=100)
     # Lower-case, diacritics folded: lets "ninh kieu" find "Phường Ninh Kiều".
     name_folded = models.CharField(max_length=100, editable=False, db_index=True)
+    # Vietnamese alphabetical order of the name (core.collation): the chooser lists
+    # thousands of communes for an operator.
+    name_sort = SortTextField(source="name")
 
     class Meta:
         ordering = ["province__code", "code"]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from digiward.core import services
 from digiward.core.access import CommuneRequest, commune_required
+from digiward.core.audit_display import audit_lines
 from digiward.core.filters import AuditEventFilter
 from digiward.core.permissions import Perm
 from digiward.core.selectors import commune_audit_events
@@ -25,7 +26,8 @@ def audit_log(request: CommuneRequest) -> HttpResponse:
     events = event_filter.qs if event_filter.is_bound else event_filter.queryset
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "core/partials/_audit_rows.html" if request.htmx else "core/audit_log.html"
-    return render(request, template, {"filter": event_filter, "page_obj": page})
+    lines = audit_lines(page.object_list)
+    return render(request, template, {"filter": event_filter, "page_obj": page, "lines": lines})
 
 
 @commune_required(Perm.EXPORT_AUDIT_LOG)

@@ -40,7 +40,7 @@ def choose_commune(request: HttpRequest) -> HttpResponse:
             "code": request.POST.get("commune", "")[:10]
         }
         status = 404
-    communes = accessible_communes(user).order_by("province__code", "name")
+    communes = accessible_communes(user).order_by("province__code", "name_sort")
     query = search_text(request.GET.get("q"))
     if query:
         communes = communes.filter(name_folded__contains=fold(query))

@@ -29,6 +29,7 @@ from digiward.donations.services.handover import (
     follow_up_record,
     free_phone_slots,
     handover_record,
+    minutes_citizen_ids,
 )
 from digiward.donations.services.items import (
     ItemsRefused,
@@ -63,6 +64,7 @@ __all__ = [
     "items_receive",
     "list_change",
     "list_export_start",
+    "minutes_citizen_ids",
     "pledge_add",
     "ranking_run",
     "ranking_start",

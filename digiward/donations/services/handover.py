@@ -38,7 +38,8 @@ from digiward.donations.models import (
 from digiward.donations.services.common import locked_campaign
 from digiward.registry.journey import MilestoneKind, MilestoneSource, SmartphoneOwnership
 from digiward.registry.models import Household, Resident, ResidentStatus
-from digiward.registry.services import milestone_record, refuse_anonymised
+from digiward.registry.selectors import registry_settings_for
+from digiward.registry.services import citizen_id_reveal, milestone_record, refuse_anonymised
 
 # A volunteer passing by a couple of days before a check is due may record it.
 FOLLOW_UP_EARLY_DAYS = 2
@@ -472,3 +473,22 @@ def follow_up_record(
         note=note,
     )
     return locked
+
+
+def minutes_citizen_ids(*, access: Access, residents: Sequence[Resident]) -> dict[int, str]:
+    """The citizen ID each recipient is identified by on signed handover minutes.
+
+    The minutes are a legal record the recipient signs, so they carry the full number
+    (issue 12) unless the commune's registry settings say masked. Each full number
+    printed is a full view, in the audit log through registry's `citizen_id_reveal`;
+    someone without `VIEW_FULL_CITIZEN_ID` prints the masked form."""
+    full = registry_settings_for(access.commune).full_citizen_id_on_minutes and access.has(
+        Perm.VIEW_FULL_CITIZEN_ID
+    )
+    numbers: dict[int, str] = {}
+    for resident in residents:
+        if full and resident.citizen_id_encrypted:
+            numbers[resident.pk] = citizen_id_reveal(access=access, resident=resident)
+        else:
+            numbers[resident.pk] = resident.citizen_id_masked
+    return numbers

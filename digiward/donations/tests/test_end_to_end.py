@@ -322,7 +322,11 @@ def test_a_campaign_from_creation_to_the_sponsor_report(
     assert entries["HN003"].status == EntryStatus.ADDED and entries["HN003"].position is None
     assert ListChange.objects.filter(campaign=campaign, is_amendment=False).count() == 2
     page = staff.get(reverse("donations:list", args=[campaign.pk])).content.decode()
-    assert "Nguyễn Văn Tư" in page and "Lê Thị Năm" not in page  # removed: hidden by default
+    # Issue 12: a removed household keeps its place by default, marked, with the reason;
+    # "on the list" hides it and says so.
+    assert "Nguyễn Văn Tư" in page and "Lê Thị Năm" in page and "priority--removed" in page
+    listed = staff.get(reverse("donations:list", args=[campaign.pk]) + "?show=listed")
+    assert "Lê Thị Năm" not in listed.content.decode()
     assert "Con trai đã mua điện thoại cho bà." in page  # the change, with its reason
     removed = staff.get(reverse("donations:list", args=[campaign.pk]) + "?show=removed")
     assert "Lê Thị Năm" in removed.content.decode()

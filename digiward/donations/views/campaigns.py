@@ -39,6 +39,7 @@ from digiward.donations.selectors import (
     kind_counts,
     list_entries,
     phones_available,
+    scoring_rules,
 )
 from digiward.donations.views.common import audit_view, get_campaign
 
@@ -260,10 +261,14 @@ def ranking_start(request: CommuneRequest, pk: int) -> HttpResponseBase:
 def priority_list(request: CommuneRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
     entries = list_entries(campaign)
+    # By default every entry keeps its place, a removed one as a line that says why, so
+    # no position leaves the list unexplained (issue 12); "listed" hides them and says so.
     show = request.GET.get("show", "")
+    hidden_removed = 0
     if show == "removed":
         entries = entries.filter(status=EntryStatus.REMOVED)
-    elif show != "all":
+    elif show == "listed":
+        hidden_removed = entries.filter(status=EntryStatus.REMOVED).count()
         entries = entries.exclude(status=EntryStatus.REMOVED)
     group = number_from(request.GET.get("group"), default=-1, high=10**6)
     if group >= 0:
@@ -279,10 +284,12 @@ def priority_list(request: CommuneRequest, pk: int) -> HttpResponse:
         else []
     )
     rules = campaign.ranking_rules
+    scored_with = scoring_rules(campaign)
     rows = [
         {
             "entry": e,
             "reasons": wording.reasons_text(e.flags, e.poverty_year, rules),
+            "points": wording.points_text(e.score, e.flags, scored_with),
             "oldest": None if e.oldest_birth_year == UNKNOWN_BIRTH_YEAR else e.oldest_birth_year,
             "group_label": "" if e.group == GROUP_NONE else e.group,
         }
@@ -298,6 +305,7 @@ def priority_list(request: CommuneRequest, pk: int) -> HttpResponse:
         "phones": phones,
         "cut_entry_id": next(iter(cut), None),
         "show": show,
+        "hidden_removed": hidden_removed,
         "group": group,
         "groups": [(g, wording.group_name(g)) for g in (1, 2, 3, 4, 5)],
         "changes": ListChange.objects.filter(campaign=campaign).select_related(

@@ -27,7 +27,7 @@ from digiward.donations.models import (
     Handover,
     PriorityEntry,
 )
-from digiward.donations.selectors import follow_up_tasks, household_facts
+from digiward.donations.selectors import follow_up_tasks, household_facts, scoring_rules
 from digiward.donations.views.common import audit_view, get_campaign
 from digiward.registry.models import Household
 
@@ -82,6 +82,9 @@ def campaign_household(request: CommuneRequest, pk: int, household_pk: int) -> H
         "household": household,
         "entry": entry,
         "entry_reasons": wording.reasons_text(entry.flags, entry.poverty_year, rules)
+        if entry
+        else "",
+        "entry_points": wording.points_text(entry.score, entry.flags, scoring_rules(campaign))
         if entry
         else "",
         "today_reasons": wording.reasons_text(flags, facts.poverty_year, rules),
@@ -181,14 +184,17 @@ def handover_detail(request: CommuneRequest, handover_pk: int) -> HttpResponse:
 @commune_required(Perm.VIEW_CAMPAIGNS)
 def handover_minutes(request: CommuneRequest, handover_pk: int) -> HttpResponse:
     handover = get_for_access(
-        Handover.objects.select_related("campaign__commune", "recipient", "household__area"),
+        Handover.objects.select_related(
+            "campaign__commune", "recipient", "household__area", "household__head"
+        ),
         request.access,
         pk=handover_pk,
     )
     get_campaign(request, handover.campaign_id)
+    numbers = services.minutes_citizen_ids(access=request.access, residents=[handover.recipient])
     return exported_file(
         request,
-        pdf.handover_minutes_pdf(handover),
+        pdf.handover_minutes_pdf(handover, citizen_id=numbers[handover.recipient.pk]),
         obj=handover,
         object_repr=f"{handover.reference} (PDF)",
         filename=f"bien-ban-ban-giao-{handover.number:02d}.pdf",
@@ -199,11 +205,17 @@ def handover_minutes(request: CommuneRequest, handover_pk: int) -> HttpResponse:
 def ceremony_minutes(request: CommuneRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
     day = day_or_404(request.GET.get("date", ""))
-    if not Handover.objects.filter(campaign=campaign, handed_on=day).exists():
+    handovers = Handover.objects.filter(campaign=campaign, handed_on=day).select_related(
+        "recipient"
+    )
+    if not handovers:
         raise Http404
+    numbers = services.minutes_citizen_ids(
+        access=request.access, residents=[h.recipient for h in handovers]
+    )
     return exported_file(
         request,
-        pdf.ceremony_minutes_pdf(campaign, day),
+        pdf.ceremony_minutes_pdf(campaign, day, citizen_ids=numbers),
         obj=campaign,
         object_repr=f"{campaign.name}: {day_text(day)} (PDF)",
         filename=f"bien-ban-ban-giao-{day:%Y%m%d}.pdf",

@@ -25,6 +25,7 @@ from digiward.guidance.services.desk import (
     help_session_log,
     queue_call_next,
     ticket_close,
+    ticket_requeue,
     ticket_take,
 )
 from digiward.guidance.services.reminders import shift_reminders_queue
@@ -83,5 +84,6 @@ __all__ = [
     "swap_reject",
     "swap_request_create",
     "ticket_close",
+    "ticket_requeue",
     "ticket_take",
 ]

@@ -27,9 +27,12 @@ from digiward.guidance.models import (
     Channel,
     HelpSession,
     Outcome,
+    QueuePriority,
+    QueueService,
     QueueStatus,
     QueueTicket,
     VisitorSex,
+    queue_call_order,
 )
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import LADDER, MilestoneSource
@@ -222,9 +225,16 @@ def help_session_link(*, access: Access, session: HelpSession, resident_id: int)
 # ---- The queue ------------------------------------------------------------------------------
 
 
-def ticket_take(*, access: Access) -> QueueTicket:
-    """The next number of the day. Two desks pressing at once get different numbers."""
+def ticket_take(
+    *, access: Access, service: str = QueueService.OTHER, priority: str = ""
+) -> QueueTicket:
+    """The next number of the day, for `service`, with a `priority` group or none. Two
+    desks pressing at once get different numbers."""
     access.require(Perm.RUN_DESK)
+    if service not in QueueService.values:
+        raise DomainError(_("Choose what the person came for."), field="service")
+    if priority not in QueuePriority.values:
+        raise DomainError(_("Unknown priority."), field="priority")
     today = timezone.localdate()
     for _attempt in range(5):
         try:
@@ -239,6 +249,8 @@ def ticket_take(*, access: Access) -> QueueTicket:
                     number=(top or 0) + 1,
                     issued_on=today,
                     issued_at=timezone.now(),
+                    service=service,
+                    priority=priority,
                 )
         except IntegrityError:
             continue  # another desk took this number between our read and write
@@ -247,13 +259,14 @@ def ticket_take(*, access: Access) -> QueueTicket:
 
 @transaction.atomic
 def queue_call_next(*, access: Access, desk: str = "") -> QueueTicket | None:
-    """Call the longest-waiting number to `desk`; None when nobody waits."""
+    """Call the next number to `desk`: priority numbers first, then the longest waiting;
+    None when nobody waits."""
     access.require(Perm.RUN_DESK)
     ticket: QueueTicket | None = (
         QueueTicket.objects.for_access(access)
         .select_for_update()
         .filter(issued_on=timezone.localdate(), status=QueueStatus.WAITING)
-        .order_by("number")
+        .order_by(*queue_call_order())
         .first()
     )
     if ticket is None:
@@ -282,4 +295,23 @@ def ticket_close(*, access: Access, ticket: QueueTicket, status: str) -> QueueTi
         ticket.called_at = ticket.called_at or now
         ticket.served_by = ticket.served_by or access.user
     ticket.save(update_fields=["status", "finished_at", "called_at", "served_by"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_requeue(*, access: Access, ticket: QueueTicket) -> QueueTicket:
+    """The way back: a number called by mistake, or marked "did not come" while the person
+    was only outside, waits again with its number and so its place. Today's numbers only;
+    a served one stays served (its session is logged)."""
+    access.require(Perm.RUN_DESK)
+    ticket = QueueTicket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.issued_on != timezone.localdate():
+        raise DomainError(_("Only today's numbers can go back to the queue."))
+    if ticket.status not in (QueueStatus.CALLED, QueueStatus.NO_SHOW):
+        raise DomainError(_("This number was served: it cannot go back to the queue."))
+    ticket.status = QueueStatus.WAITING
+    ticket.called_at = ticket.finished_at = None
+    ticket.desk = ""
+    ticket.served_by = None
+    ticket.save(update_fields=["status", "called_at", "finished_at", "desk", "served_by"])
     return ticket

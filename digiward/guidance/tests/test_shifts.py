@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from digiward.core.errors import DomainError
 from digiward.core.models import Absence, OutboxMessage
+from digiward.core.testing import client_in
 from digiward.guidance import selectors, services
 from digiward.guidance.models import (
     AssignmentSource,
@@ -318,6 +320,38 @@ def test_attendance_states_and_hours_served(
     # A recorded attendance is not removed by mistake.
     with pytest.raises(DomainError):
         services.assignment_remove(access=lead, assignment=done)
+
+
+def test_hours_served_say_which_period_they_count(
+    commune, officer, volunteer, member_thu, member_khang, shift_factory, seat
+):
+    """Issue 12: the totals did not say which period they count. They count the shifts
+    marked done, from the first such shift to the last; the page says both dates."""
+    lead = access_of(officer, commune)
+    first_day = timezone.localdate() - timedelta(days=40)
+    last_day = timezone.localdate() - timedelta(days=3)
+    for day, member in ((first_day, member_khang), (last_day, member_thu)):
+        services.attendance_set(
+            access=lead, assignment=seat(shift_factory(day), member), state=Attendance.DONE
+        )
+    assert selectors.service_period(commune) == (first_day, last_day)
+    assert selectors.service_period(commune, member=member_thu) == (last_day, last_day)
+
+    client = client_in(officer, commune)
+    client.cookies["digiward_language"] = "en"
+    team = client.get(reverse("guidance:team")).content.decode()
+    assert f"from {first_day:%d/%m/%Y} to {last_day:%d/%m/%Y}, in every month" in team
+    mine = client_in(volunteer, commune)
+    mine.cookies["digiward_language"] = "en"
+    page = mine.get(reverse("guidance:my_shifts")).content.decode()
+    assert f"from {last_day:%d/%m/%Y} to {last_day:%d/%m/%Y}" in page
+
+
+def test_no_hours_served_yet_says_so(commune, officer, member_thu):
+    assert selectors.service_period(commune) is None
+    client = client_in(officer, commune)
+    client.cookies["digiward_language"] = "en"
+    assert "No shift marked done yet" in client.get(reverse("guidance:team")).content.decode()
 
 
 # ---- Reminders the day before -----------------------------------------------------------------

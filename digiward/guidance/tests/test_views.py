@@ -130,6 +130,7 @@ def test_roster_redirect(commune, other_commune, world):
         ("guidance:ticket_take", None, {}, TEAM, False),
         ("guidance:queue_call_next", None, {"desk": "1"}, TEAM, False),
         ("guidance:ticket_close", "ticket", {"status": "no_show"}, TEAM, True),
+        ("guidance:ticket_requeue", "ticket", {}, TEAM, True),
         ("guidance:session_link", "session", {"resident": "0"}, TEAM, True),
     ],
 )

@@ -19,7 +19,15 @@ from digiward.core.params import id_from, search_text
 from digiward.core.permissions import Perm
 from digiward.guidance import selectors, services
 from digiward.guidance.forms import SessionForm
-from digiward.guidance.models import Channel, HelpSession, Outcome, QueueStatus, QueueTicket
+from digiward.guidance.models import (
+    Channel,
+    HelpSession,
+    Outcome,
+    QueuePriority,
+    QueueService,
+    QueueTicket,
+)
+from digiward.procedures.models import Procedure
 from digiward.procedures.selectors import search_procedures, shortlist
 from digiward.registry.journey import LADDER, next_step
 from digiward.registry.models import Milestone, Resident
@@ -69,8 +77,11 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
     chosen_procedure = id_from(form.data.get("procedure")) if form.is_bound else None
     extra = None
     if chosen_procedure is not None and chosen_procedure not in {p.pk for p in procedures}:
-        hits = [p for p in procedures if p.pk == chosen_procedure]
-        extra = hits[0] if hits else None
+        # Picked from search, so not on the short list: read it from the catalog this
+        # commune sees (national + its own), or the choice is lost when the form comes back.
+        extra = (
+            Procedure.objects.published().visible_in(commune).filter(pk=chosen_procedure).first()
+        )
     today = timezone.localdate()
     mine_today = (
         HelpSession.objects.for_access(access)
@@ -232,6 +243,8 @@ def queue(request: CommuneRequest) -> HttpResponse:
     state = selectors.queue_state(request.access.commune, today)
     context = {
         "state": state,
+        "services": QueueService.choices,
+        "priorities": [c for c in QueuePriority.choices if c[0]],
         "desk": request.session.get(DESK_SESSION_KEY, "1"),
         "by_hour": selectors.queue_by_hour(request.access.commune),
         "today": today,
@@ -245,7 +258,11 @@ def queue(request: CommuneRequest) -> HttpResponse:
 @require_POST
 def ticket_take(request: CommuneRequest) -> HttpResponseBase:
     with attempt(request) as outcome:
-        ticket = services.ticket_take(access=request.access)
+        ticket = services.ticket_take(
+            access=request.access,
+            service=request.POST.get("service", QueueService.OTHER),
+            priority=request.POST.get("priority", ""),
+        )
     if not outcome.ok:
         return redirect("guidance:queue")
     return redirect("guidance:ticket_print", pk=ticket.pk)
@@ -254,11 +271,7 @@ def ticket_take(request: CommuneRequest) -> HttpResponseBase:
 @commune_required(Perm.RUN_DESK)
 def ticket_print(request: CommuneRequest, pk: int) -> HttpResponse:
     ticket: QueueTicket = get_for_access(QueueTicket.objects.all(), request.access, pk=pk)
-    ahead = (
-        QueueTicket.objects.for_access(request.access)
-        .filter(issued_on=ticket.issued_on, status=QueueStatus.WAITING, number__lt=ticket.number)
-        .count()
-    )
+    ahead = selectors.tickets_before(ticket)
     return render(request, "guidance/ticket.html", {"ticket": ticket, "ahead": ahead})
 
 
@@ -286,6 +299,20 @@ def ticket_close(request: CommuneRequest, pk: int) -> HttpResponseBase:
     with attempt(request):
         services.ticket_close(
             access=request.access, ticket=ticket, status=request.POST.get("status", "")
+        )
+    return redirect("guidance:queue")
+
+
+@commune_required(Perm.RUN_DESK)
+@require_POST
+def ticket_requeue(request: CommuneRequest, pk: int) -> HttpResponseBase:
+    """The way back: a number called or marked "did not come" by mistake waits again."""
+    ticket: QueueTicket = get_for_access(QueueTicket.objects.all(), request.access, pk=pk)
+    with attempt(request) as outcome:
+        services.ticket_requeue(access=request.access, ticket=ticket)
+    if outcome.ok:
+        messages.success(
+            request, _("Number %(number)s is back in the queue.") % {"number": ticket.label}
         )
     return redirect("guidance:queue")
 

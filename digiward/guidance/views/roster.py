@@ -281,6 +281,7 @@ def my_shifts(request: CommuneRequest) -> HttpResponse:
         "month": month,
         "shifts": shifts,
         "record": record,
+        "period": selectors.service_period(access.commune, member=member) if member else None,
         "previous": previous,
         "following": following,
         "open_swaps": list(selectors.swaps_open_to(member)) if member else [],

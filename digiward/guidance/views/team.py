@@ -32,7 +32,12 @@ def team(request: CommuneRequest) -> HttpResponse:
     return render(
         request,
         "guidance/team.html",
-        {"rows": rows, "lead": request.access.has(Perm.MANAGE_ROSTER), "today": today},
+        {
+            "rows": rows,
+            "lead": request.access.has(Perm.MANAGE_ROSTER),
+            "today": today,
+            "period": selectors.service_period(request.access.commune),
+        },
     )
 
 

@@ -69,6 +69,14 @@ class EligibilityOutcome(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Not eligible according to the registry")
 
 
+class LocationSource(models.TextChoices):
+    """Where the home's GPS point came from, most trusted first (shown beside the map links)."""
+
+    HOUSEHOLD = "household", _("The household in the registry")
+    PHONE = "phone", _("An officer's phone at the house")
+    TYPED = "typed", _("Typed by an officer")
+
+
 class HomeSupportRequest(CommuneOwned):
     """A request for an officer to come to someone's home for an administrative procedure.
 
@@ -105,6 +113,13 @@ class HomeSupportRequest(CommuneOwned):
     )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_source = models.CharField(
+        _("GPS point from"), max_length=10, choices=LocationSource.choices, blank=True
+    )
+    # The phone's own estimate of its error, in metres (a point taken at the house).
+    location_accuracy_m = models.PositiveIntegerField(
+        _("GPS accuracy (metres)"), null=True, blank=True
+    )
     procedure = models.ForeignKey(
         Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

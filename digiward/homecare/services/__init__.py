@@ -74,6 +74,7 @@ from digiward.homecare.services.requests import (
     request_override_eligibility,
     request_reject,
     request_second_visit,
+    request_set_location,
     request_submit_public,
     request_update,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "request_override_eligibility",
     "request_reject",
     "request_second_visit",
+    "request_set_location",
     "request_submit_public",
     "request_update",
     "reschedule_request_route",

@@ -88,11 +88,42 @@ def ensure_available(profile: OfficerProfile, day: date) -> None:
             )
 
 
+def ensure_times_known(request: HomeSupportRequest, *, times_agreed: bool) -> None:
+    """Refuse to book a request whose only word on when someone is home is free text.
+
+    Without a time window the planner may place the visit at any hour; a note such as
+    "buổi sáng trước 11 giờ" would then be ignored (issue 12: booked at 14:37). The
+    officer adds the window, or says they agreed on the time with the family."""
+    if times_agreed or not request.preferred_times.strip():
+        return
+    if request.windows.exists():
+        return
+    raise DomainError(
+        _(
+            "The requester wrote when someone is home: “%(note)s”, but the request has no "
+            "time window yet, so the visit could fall when nobody is home. Add the time "
+            "window (Edit the request), or phone to agree on the time and tick “Time agreed "
+            "with the family”."
+        )
+        % {"note": request.preferred_times.strip()[:120]},
+        field="times_agreed",
+    )
+
+
 @transaction.atomic
 def visit_book(
-    *, access: Access, request: HomeSupportRequest, officer: User, day: date
+    *,
+    access: Access,
+    request: HomeSupportRequest,
+    officer: User,
+    day: date,
+    times_agreed: bool = False,
 ) -> HomeVisit:
-    """Book a visit for ``officer`` on ``day``, where it fits best in their route."""
+    """Book a visit for ``officer`` on ``day``, where it fits best in their route.
+
+    The visit always lies inside the request's time windows (`route_insert` refuses
+    otherwise). `times_agreed`: the officer agreed on the time with the family, so a
+    request with only a note about times may be booked (`ensure_times_known`)."""
     access.require(Perm.VISIT_HOMES)
     if officer.pk != access.user.pk:
         access.require(Perm.MANAGE_HOME_SUPPORT)
@@ -100,6 +131,7 @@ def visit_book(
     if locked.status == RequestStatus.SCHEDULED:
         raise already_booked(locked)
     REQUEST.guard(locked.status, RequestStatus.SCHEDULED)
+    ensure_times_known(locked, times_agreed=times_agreed)
     profile = visiting_profile(access.commune, officer)
     ensure_available(profile, day)
     route = route_for(dayplan_for(access.commune, day), officer.pk)
@@ -120,7 +152,8 @@ def visit_book(
         commune=access.commune,
         obj=visit,
         changes={"officer": [None, officer.get_full_name()], "day": [None, day.isoformat()]},
-        note=f"request {locked.tracking_code}",
+        note=f"request {locked.tracking_code}"
+        + (" · time agreed by phone" if times_agreed else ""),
     )
     notifications.notify_scheduled(locked, visit)
     return visit

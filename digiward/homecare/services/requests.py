@@ -27,6 +27,7 @@ from digiward.homecare.eligibility import PersonFacts, assess
 from digiward.homecare.models import (
     VISIT_NEED_FIELDS,
     HomeSupportRequest,
+    LocationSource,
     RequesterRelation,
     RequestSource,
     RequestStatus,
@@ -61,6 +62,14 @@ AUDITED_FIELDS = (
 
 
 @dataclass(frozen=True)
+class WindowData:
+    starts_at: time
+    ends_at: time
+    weekday: int | None = None
+    on_date: date | None = None
+
+
+@dataclass(frozen=True)
 class PublicRequest:
     """What the public form collects: as little as the visit needs."""
 
@@ -74,15 +83,8 @@ class PublicRequest:
     procedure: Procedure | None = None
     procedure_other: str = ""
     reason_detail: str = ""
-    preferred_times: str = ""
-
-
-@dataclass(frozen=True)
-class WindowData:
-    starts_at: time
-    ends_at: time
-    weekday: int | None = None
-    on_date: date | None = None
+    preferred_times: str = ""  # the citizen's own words: a note beside the windows
+    windows: tuple[WindowData, ...] = ()  # from the form's choices (`homecare.home_times`)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def request_submit_public(*, commune: Commune, data: PublicRequest) -> HomeSuppo
         consent_at=timezone.now(),
     )
     _save_with_tracking_code(request)
+    _save_windows(request, data.windows)
     refresh_deadline(request)
     refresh_eligibility(request)
     request.save(update_fields=["sla_working_days", "due_on", *ELIGIBILITY_FIELDS])
@@ -164,19 +167,21 @@ def normalize_tracking_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())[:20]
 
 
-def request_lookup(code: str, phone_last4: str) -> HomeSupportRequest | None:
+def request_lookup(
+    code: str, phone_last4: str, *, commune: Commune | None = None
+) -> HomeSupportRequest | None:
     """The request with this tracking code whose contact phone ends with these digits.
 
     A wrong code and a wrong phone give the same answer (None), so nothing reveals
-    whether a code exists for someone else.
+    whether a code exists for someone else. `commune`: the commune whose public pages
+    ask; another commune's request is not found there.
     """
     code = normalize_tracking_code(code)
     digits = "".join(ch for ch in phone_last4 if ch.isdigit())
-    request: HomeSupportRequest | None = (
-        HomeSupportRequest.objects.select_related("procedure", "commune")
-        .filter(tracking_code=code)
-        .first()
-    )
+    requests = HomeSupportRequest.objects.select_related("procedure", "commune")
+    if commune is not None:
+        requests = requests.filter(commune=commune)
+    request: HomeSupportRequest | None = requests.filter(tracking_code=code).first()
     if request is None or len(digits) != 4:
         return None
     phones = [p for p in (request.requester_phone, request.person_phone) if p]
@@ -235,15 +240,24 @@ def _apply(request: HomeSupportRequest, details: RequestDetails) -> None:
     if details.resident is not None:
         request.resident = details.resident
     if details.latitude is not None:
+        if (details.latitude, details.longitude) != (request.latitude, request.longitude):
+            request.location_source = LocationSource.TYPED
+            request.location_accuracy_m = None
         request.latitude, request.longitude = details.latitude, details.longitude
     elif request.resident is not None and request.latitude is None:
         household = request.resident.household
         request.latitude, request.longitude = household.latitude, household.longitude
+        if household.latitude is not None:
+            request.location_source = LocationSource.HOUSEHOLD
 
 
 def _save_children(request: HomeSupportRequest, details: RequestDetails) -> None:
     request.extra_procedures.set([p for p in details.extra_procedures if p != details.procedure])
     request.windows.all().delete()
+    _save_windows(request, details.windows)
+
+
+def _save_windows(request: HomeSupportRequest, windows: tuple[WindowData, ...]) -> None:
     TimeWindow.objects.bulk_create(
         TimeWindow(
             request=request,
@@ -252,7 +266,7 @@ def _save_children(request: HomeSupportRequest, details: RequestDetails) -> None
             weekday=w.weekday,
             on_date=w.on_date,
         )
-        for w in details.windows
+        for w in windows
     )
 
 
@@ -330,11 +344,51 @@ def request_link_resident(
         household = resident.household
         if locked.latitude is None and household.latitude is not None:
             locked.latitude, locked.longitude = household.latitude, household.longitude
+            locked.location_source = LocationSource.HOUSEHOLD
         if not locked.person_phone and resident.phone:
             locked.person_phone = resident.phone
     refresh_eligibility(locked)
     locked.save()
     audit_change(access=access, obj=locked, fields=LINK_FIELDS, before=before, note="registry link")
+    return locked
+
+
+LOCATION_FIELDS = ("latitude", "longitude", "location_source", "location_accuracy_m")
+
+
+@transaction.atomic
+def request_set_location(
+    *,
+    access: Access,
+    request: HomeSupportRequest,
+    latitude: Decimal,
+    longitude: Decimal,
+    source: str = LocationSource.PHONE,
+    accuracy_m: int | None = None,
+) -> HomeSupportRequest:
+    """Record the home's GPS point: an officer's phone at the house, or typed.
+
+    The point must lie within the commune (`planner.check_in_commune`); a planned visit
+    is retimed with it (refused, with the reason, if it no longer fits)."""
+    access.require(Perm.VISIT_HOMES)
+    locked = lock_request(access.commune, request.pk)
+    if not locked.is_open:
+        raise DomainError(
+            _("This request is “%(status)s”: it can no longer be changed.")
+            % {"status": locked.get_status_display()}
+        )
+    if source not in LocationSource.values:
+        raise DomainError(_("Unknown source of the GPS point."), field="latitude")
+    latitude, longitude = round(latitude, 6), round(longitude, 6)
+    check_in_commune(access.commune, settings_for(access.commune), latitude, longitude)
+    before = snapshot(locked, LOCATION_FIELDS)
+    locked.latitude, locked.longitude = latitude, longitude
+    locked.location_source = source
+    locked.location_accuracy_m = accuracy_m
+    locked.save()
+    audit_change(access=access, obj=locked, fields=LOCATION_FIELDS, before=before, note="GPS point")
+    if locked.status == RequestStatus.SCHEDULED:
+        reschedule_request_route(locked)
     return locked
 
 
@@ -440,22 +494,51 @@ def request_override_eligibility(
 
 
 @transaction.atomic
-def request_accept(*, access: Access, request: HomeSupportRequest) -> HomeSupportRequest:
-    """Take the request on. The person must qualify, by the registry or by decision."""
+def request_accept(
+    *, access: Access, request: HomeSupportRequest, confirm_reason: str = ""
+) -> HomeSupportRequest:
+    """Take the request on. The person must qualify, by the registry or by decision.
+
+    `confirm_reason`: where the registry does not show that the person qualifies, the
+    officer's reason for taking it on anyway ("her son phoned: she is bedridden"). It is
+    recorded as their decision in the same step, so accepting is never a detour through
+    a separate form (issue 12)."""
     access.require(Perm.MANAGE_HOME_SUPPORT)
     locked = lock_request(access.commune, request.pk)
     previous = transition(locked, RequestStatus.ACCEPTED, starts=ACCEPT_FROM)
+    reason = confirm_reason.strip()[:300]
+    decided = False
     if not locked.is_eligible:
-        raise DomainError(
-            _(
-                "The registry does not show that this person qualifies for help at home. "
-                "Link the person to the registry, or record your decision and its reason."
-            ),
-            field="eligibility",
-        )
+        if not reason or locked.eligibility_override is False:
+            raise DomainError(
+                _(
+                    "The registry does not show that this person qualifies for help at home. "
+                    "Write why you take the request on (for example what the caller said), "
+                    "or link the person to the registry."
+                )
+                if locked.eligibility_override is None
+                else _(
+                    "An officer decided that this person does not qualify. Change that "
+                    "decision under Eligibility first."
+                ),
+                field="confirm_reason",
+            )
+        locked.eligibility_override = True
+        locked.eligibility_override_reason = reason
+        locked.eligibility_override_by = access.user
+        locked.eligibility_override_at = timezone.now()
+        decided = True
     locked.accepted_by = access.user
     locked.decision_reason = ""
     locked.save()
+    if decided:
+        audit_change(
+            access=access,
+            obj=locked,
+            fields=OVERRIDE_FIELDS,
+            before={"eligibility_override": None, "eligibility_override_reason": ""},
+            note="eligibility decision",
+        )
     audit_status(access, locked, previous)
     return locked
 

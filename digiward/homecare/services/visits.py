@@ -10,7 +10,7 @@ reached during the visit goes through `registry.services.milestone_record`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from digiward.core.access import Access
 from digiward.core.audit import audit_record
+from digiward.core.dates import day_text
 from digiward.core.errors import DomainError
 from digiward.core.images import ImageRefused, ImageRules, Refusal, image_prepare
 from digiward.core.models import AuditAction
@@ -45,6 +46,8 @@ from digiward.registry.journey import MilestoneKind, MilestoneSource
 from digiward.registry.services import milestone_record
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+# A phone's clock a few minutes ahead of the server's is not a visit recorded in advance.
+FUTURE_SLACK = timedelta(minutes=10)
 # Photos of signed papers are kept as a new JPEG (core.images), never as sent: the
 # camera's EXIF holds the GPS position and time of the visit at the person's home.
 # 2400 px on the long side: an A4 page filling 80 % of the frame gets ~165 dpi (2400 × 0.8
@@ -87,14 +90,42 @@ def _may_record(access: Access, visit: HomeVisit) -> None:
 
 
 @transaction.atomic
-def visit_arrive(*, access: Access, visit: HomeVisit, at: datetime | None = None) -> HomeVisit:
+def visit_arrive(
+    *,
+    access: Access,
+    visit: HomeVisit,
+    at: datetime | None = None,
+    allow_other_day: bool = True,
+) -> HomeVisit:
+    """The officer is at the home now (or at `at`).
+
+    `allow_other_day=False` (what the visit screen passes until the officer confirms)
+    refuses an arrival on another day than the planned one: a tap a day early is a slip
+    far more often than a visit moved without re-booking (issue 12)."""
     locked = _lock(access, visit)
     _may_record(access, locked)
     if locked.status != VisitStatus.PLANNED:
         raise DomainError(_("This visit is already recorded."))
-    locked.arrived_at = at or timezone.now()
+    when = at or timezone.now()
+    other_day = timezone.localdate(when) != locked.day
+    if other_day and not allow_other_day:
+        raise DomainError(
+            _(
+                "This visit is planned for %(planned)s, not today (%(today)s). If you really "
+                "are at the home today, confirm it below; otherwise record the arrival on "
+                "the day of the visit."
+            )
+            % {"planned": day_text(locked.day), "today": day_text(timezone.localdate(when))},
+            field="other_day",
+        )
+    locked.arrived_at = when
     locked.save(update_fields=["arrived_at", "updated_at"])
-    audit_record(action=AuditAction.CHANGE, commune=access.commune, obj=locked, note="arrived")
+    audit_record(
+        action=AuditAction.CHANGE,
+        commune=access.commune,
+        obj=locked,
+        note="arrived on another day than planned" if other_day else "arrived",
+    )
     return locked
 
 
@@ -139,6 +170,20 @@ def visit_record(*, access: Access, visit: HomeVisit, record: VisitRecord) -> Ho
     left = record.left_at or locked.left_at
     if arrived is None:
         raise DomainError(_("Record the time of arrival."), field="arrived_at")
+    if arrived > timezone.now() + FUTURE_SLACK:
+        # The form puts the typed time on the planned day: recorded the day before, that
+        # is tomorrow. A record says what happened, so it cannot be ahead of the clock.
+        raise DomainError(
+            _(
+                "The arrival (%(when)s) is later than now: a visit is recorded after it "
+                "took place. The visit is planned for %(planned)s."
+            )
+            % {
+                "when": f"{timezone.localtime(arrived):%H:%M %d/%m/%Y}",
+                "planned": day_text(locked.day),
+            },
+            field="arrived_at",
+        )
     if left is not None and left < arrived:
         raise DomainError(_("The officer cannot leave before arriving."), field="left_at")
     met = record.outcome in MET_THE_PERSON

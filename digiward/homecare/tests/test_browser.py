@@ -128,7 +128,8 @@ def test_from_the_public_form_to_a_certified_authorization_at_home(site, officer
 
         # 6. At the home: arrive, certify the authorization, record the visit.
         page.goto(site + f"/app/home-support/visits/{visit.pk}/")
-        page.click("button[data-action=arrive]")
+        # The visit is planned for tomorrow: the page warns, the officer confirms.
+        page.click("button[data-action=arrive-other-day]")
         page.click(f"a[href='/app/home-support/visits/{visit.pk}/authorization/']")
         assert page.input_value("#id_principal_name") == "Nguyễn Thị Năm"
         assert page.input_value("#id_agent_name") == "Lê Văn Con"

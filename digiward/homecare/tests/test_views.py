@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from digiward.core.models import Absence, AuditAction, AuditEvent, Role
 from digiward.core.testing import assert_view_access, client_in
@@ -229,19 +231,22 @@ def test_the_public_status_page_shows_the_planned_day(world, client):
 
 
 def test_recording_a_visit_from_the_phone_form(world, commune, officer):
-    client = client_in(officer, commune)
     url = reverse("homecare:visit_detail", args=[world["visit"]])
-    response = client.post(
-        url,
-        {
-            "outcome": VisitOutcome.COMPLETED_ON_SITE,
-            "arrived_at": "08:05",
-            "left_at": "08:40",
-            "person_confirmed": "on",
-            "confirmed_by_name": "Bà Năm",
-            "complete_now": "on",
-        },
-    )
+    # Recorded at noon of the day of arrival: a record never says the officer arrives
+    # later than now, so the test does not depend on the hour it runs.
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
+    with time_machine.travel(noon, tick=False):
+        response = client_in(officer, commune).post(
+            url,
+            {
+                "outcome": VisitOutcome.COMPLETED_ON_SITE,
+                "arrived_at": "08:05",
+                "left_at": "08:40",
+                "person_confirmed": "on",
+                "confirmed_by_name": "Bà Năm",
+                "complete_now": "on",
+            },
+        )
     assert response.status_code == 302
     request = HomeSupportRequest.objects.get(pk=world["request"])
     assert request.status == RequestStatus.COMPLETED

@@ -85,7 +85,7 @@ def test_received_to_accepted_needs_an_eligible_person(received, officer_access)
     received.save()
     with pytest.raises(DomainError) as refused:
         services.request_accept(access=officer_access, request=received)
-    assert refused.value.field == "eligibility"
+    assert refused.value.field == "confirm_reason"  # the reason typed beside "Accept"
     assert HomeSupportRequest.objects.get(pk=received.pk).status == S.RECEIVED
     services.request_override_eligibility(
         access=officer_access,

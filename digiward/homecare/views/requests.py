@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,15 +25,19 @@ from digiward.core.models import AuditAction
 from digiward.core.params import id_from, search_text
 from digiward.core.permissions import Perm
 from digiward.homecare import services
+from digiward.homecare.booking_options import OfficerOption, booking_options
 from digiward.homecare.forms import (
+    AcceptForm,
     BookForm,
     EligibilityForm,
+    LocationForm,
     ReasonForm,
     RequestForm,
     ResidentSearchForm,
     window_formset,
 )
-from digiward.homecare.models import HomeSupportRequest, RequestStatus
+from digiward.homecare.matching import RequestFacts, likely_residents
+from digiward.homecare.models import HomeSupportRequest, LocationSource, RequestStatus
 from digiward.homecare.selectors import (
     call_script_for,
     deadline_rows,
@@ -181,9 +187,58 @@ def request_edit(request: CommuneRequest, pk: int) -> HttpResponseBase:
     )
 
 
+def _book_day(request: CommuneRequest, proposed: date) -> date:
+    """The day the booking list is for: `?day=` (a later working day), else the proposal."""
+    try:  # as the day field reads it: dd/mm/yyyy as typed, ISO from a link
+        day = BookForm.base_fields["day"].clean(request.GET.get("day", ""))
+    except ValidationError:
+        return proposed
+    return day if timezone.localdate() <= day <= proposed + timedelta(days=366) else proposed
+
+
+def _officer_label(option: OfficerOption) -> str:
+    """One line per officer: how full the day is, and where the visit would go."""
+    free = (
+        _("%(free)s of %(limit)s places free") % {"free": option.free, "limit": option.limit}
+        if option.limit is not None
+        else _("%(count)s visits planned") % {"count": option.planned}
+    )
+    if option.fits:
+        assert option.starts_at is not None
+        when = _("visit at about %(time)s") % {"time": f"{option.starts_at:%H:%M}"}
+        return f"{option.officer.get_full_name()} · {free} · {when}"
+    return f"{option.officer.get_full_name()} · {free} · {option.problem}"
+
+
 def detail_context(request: CommuneRequest, home_request: HomeSupportRequest) -> dict[str, Any]:
-    page = request_page(request.access, home_request)
+    access = request.access
+    page = request_page(access, home_request)
     decision = {None: "registry", True: "eligible", False: "not_eligible"}
+    manages = access.has(Perm.MANAGE_HOME_SUPPORT)
+    options = None
+    offered = None
+    initial: dict[str, Any] = {"officer": page.book_officer, "day": page.book_day}
+    if page.can["book"] and access.has(Perm.VISIT_HOMES):
+        day = _book_day(request, page.book_day)
+        options = booking_options(access, home_request, day)
+        shown = [o for o in options.options if manages or o.officer.pk == access.user.pk]
+        offered = [(o.officer, _officer_label(o)) for o in shown]
+        best = next((o for o in shown if o.fits), None)
+        initial = {"officer": best.officer.pk if best else page.book_officer, "day": day}
+    matches = []
+    if manages and home_request.is_open and home_request.resident_id is None:
+        matches = likely_residents(
+            access,
+            RequestFacts(
+                name=home_request.person_name,
+                birth_year=home_request.person_birth_year,
+                address=home_request.address,
+                phones=tuple(
+                    p for p in (home_request.person_phone, home_request.requester_phone) if p
+                ),
+            ),
+            purpose=f"request {home_request.tracking_code} · likely residents",
+        )
     return {
         "home_request": home_request,
         **page.context(),
@@ -194,10 +249,11 @@ def detail_context(request: CommuneRequest, home_request: HomeSupportRequest) ->
             }
         ),
         "reason_form": ReasonForm(),
-        "book_form": BookForm(
-            commune=request.access.commune,
-            initial={"officer": page.book_officer, "day": page.book_day},
-        ),
+        "accept_form": AcceptForm(),
+        "book_form": BookForm(commune=access.commune, offered=offered, initial=initial),
+        "booking": options,
+        "matches": matches,
+        "location_form": LocationForm(),
         "search_form": ResidentSearchForm(),
     }
 
@@ -212,8 +268,11 @@ def request_detail(request: CommuneRequest, pk: int) -> HttpResponse:
 @commune_required(Perm.MANAGE_HOME_SUPPORT)
 @require_http_methods(["GET", "POST"])
 def request_link(request: CommuneRequest, pk: int) -> HttpResponseBase:
-    """Find the person in the registry (htmx search) and link them, or unlink."""
+    """Find the person in the registry (htmx search) and link them, or unlink; or, where
+    the registry has no point, record where the home is from the officer's phone."""
     home_request = get_request(request, pk)
+    if request.method == "POST" and request.POST.get("location") == "phone":
+        return _record_location(request, home_request)
     if request.method == "POST":
         resident = None
         picked = id_from(request.POST.get("resident"))
@@ -305,6 +364,8 @@ def request_decide(request: CommuneRequest, pk: int, action: str) -> HttpRespons
     home_request = get_request(request, pk)
     decide, with_reason, success = DECISIONS[action]
     reason = {"reason": request.POST.get("reason", "")} if with_reason else {}
+    if action == "accept":  # the officer's reason where the registry does not show it
+        reason = {"confirm_reason": request.POST.get("confirm_reason", "")}
     with attempt(request, success=success):
         decide(access=request.access, request=home_request, **reason)
     return redirect("homecare:request_detail", pk=home_request.pk)
@@ -324,6 +385,7 @@ def request_book(request: CommuneRequest, pk: int) -> HttpResponseBase:
             request=home_request,
             officer=form.cleaned_data["officer"],
             day=form.cleaned_data["day"],
+            times_agreed=form.cleaned_data["times_agreed"],
         )
     if outcome.ok:
         messages.success(
@@ -335,6 +397,40 @@ def request_book(request: CommuneRequest, pk: int) -> HttpResponseBase:
                 "time": f"{visit.starts_at:%H:%M}" if visit.starts_at else "",
             },
         )
+    return redirect("homecare:request_detail", pk=home_request.pk)
+
+
+def _record_location(request: CommuneRequest, home_request: HomeSupportRequest) -> HttpResponseBase:
+    """The home's GPS point from the officer's phone, at the house ("use this phone's
+    location"); back to the page it came from (the request or the visit)."""
+    form = LocationForm(request.POST)
+    back = _back_to(request, home_request)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _(
+                "The phone did not give a location. Allow location for this site, or type "
+                "the numbers (Edit the request)."
+            ),
+        )
+        return back
+    data = form.cleaned_data
+    with attempt(request, success=_("GPS point of the home recorded from this phone.")):
+        services.request_set_location(
+            access=request.access,
+            request=home_request,
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            source=LocationSource.PHONE,
+            accuracy_m=data.get("accuracy"),
+        )
+    return back
+
+
+def _back_to(request: CommuneRequest, home_request: HomeSupportRequest) -> HttpResponseBase:
+    visit = id_from(request.POST.get("visit"))
+    if visit is not None and home_request.visits.filter(pk=visit).exists():
+        return redirect("homecare:visit_detail", pk=visit)
     return redirect("homecare:request_detail", pk=home_request.pk)
 
 

@@ -23,7 +23,13 @@ from digiward.core.models import AuditAction
 from digiward.core.params import number_from
 from digiward.core.permissions import Perm
 from digiward.homecare import services
-from digiward.homecare.forms import AuthorizationForm, PhotoForm, VisitRecordForm, at_day
+from digiward.homecare.forms import (
+    AuthorizationForm,
+    LocationForm,
+    PhotoForm,
+    VisitRecordForm,
+    at_day,
+)
 from digiward.homecare.models import AuthorizationConfirmation, HomeVisit, LegalForm, VisitPhoto
 from digiward.homecare.selectors import (
     VisitNeeds,
@@ -108,6 +114,8 @@ def _record_context(
         "authorization": AuthorizationConfirmation.objects.filter(visit=visit).first(),
         "may_certify": may_certify(request.access.commune, request.user),
         "is_certification": needs.is_certification,
+        "today": local_now.date(),
+        "location_form": LocationForm(),
     }
 
 
@@ -151,7 +159,12 @@ def visit_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
 def visit_arrive(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
     with attempt(request):
-        services.visit_arrive(access=request.access, visit=visit)
+        services.visit_arrive(
+            access=request.access,
+            visit=visit,
+            # Another day than planned only once the officer has said so on the page.
+            allow_other_day=request.POST.get("other_day") == "1",
+        )
     return redirect("homecare:visit_detail", pk=visit.pk)
 
 

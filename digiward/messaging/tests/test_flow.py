@@ -126,7 +126,11 @@ def test_done_when_public_form_visit_confirmation_and_receipts(
     request.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         visit = homecare.visit_book(
-            access=officer_access, request=request, officer=officer, day=plan_day
+            access=officer_access,
+            request=request,
+            officer=officer,
+            day=plan_day,
+            times_agreed=True,  # "Buổi sáng" agreed by phone with the family
         )
     scheduled = zalo.handset[-1]
     assert scheduled["template_data"]["officer"] == officer.get_full_name()

@@ -11,7 +11,12 @@ from digiward.core.audit import audit_record
 from digiward.core.models import AuditAction
 from digiward.core.permissions import Perm
 from digiward.registry.forms import JourneyFilterForm
-from digiward.registry.selectors import JourneyFilters, journey_distribution, stuck_residents
+from digiward.registry.selectors import (
+    JourneyFilters,
+    journey_distribution,
+    registry_settings_for,
+    stuck_residents,
+)
 
 DEFAULT_STUCK_DAYS = 90
 
@@ -31,7 +36,8 @@ def journey(request: CommuneRequest) -> HttpResponse:
         )
         days = data["stuck_days"] or DEFAULT_STUCK_DAYS
     rungs, total = journey_distribution(commune, filters)
-    stuck = Paginator(stuck_residents(commune, filters, days=days), 25).get_page(
+    min_age = registry_settings_for(commune).journey_min_age
+    stuck = Paginator(stuck_residents(commune, filters, days=days, min_age=min_age), 25).get_page(
         request.GET.get("page")
     )
     audit_record(
@@ -53,5 +59,6 @@ def journey(request: CommuneRequest) -> HttpResponse:
             "stuck": stuck,
             "page_obj": stuck,
             "days": days,
+            "min_age": min_age,
         },
     )

@@ -1,0 +1,21 @@
+"""Records backups and restore drills as heartbeats (digiward.ops.heartbeats), so
+/readyz and the admin's home page can say when one is late or failed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError
+
+from digiward.ops import heartbeats
+
+logger = logging.getLogger(__name__)
+
+
+def beat(name: str, *, ok: bool, detail: str = "") -> None:
+    try:
+        heartbeats.beat(name, ok=ok, detail=detail[:500])
+    except DatabaseError:
+        # A heartbeat that cannot be written must not turn a good backup into a failed
+        # command (the database may be the very thing being repaired).
+        logger.exception("could not record the %s heartbeat", name)
