@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -83,16 +84,41 @@ class EmptyState:
         else:
             self.source = default.settings_dict
             self.template = f"{self.source['NAME']}_{_tag('empty')}"
-            default.close()  # CREATE DATABASE … TEMPLATE needs the template unused
-            self._create(self.template, self.source["NAME"])
+            self._dump_source_into(self.template)
             scratches.append(
                 Scratch("unused", "", lambda: databases.pg_drop(self.source, self.template))
             )
 
+    def _dump_source_into(self, name):
+        # Not CREATE DATABASE … TEMPLATE <test database>: that needs the test database
+        # unused, and a session-wide live server (browser tests in this worker) holds
+        # connections to it that must survive. A dump reads it beside them.
+        dump = self.tmp_path / "empty.dump"
+        subprocess.run(  # noqa: S603 - our own arguments, no shell
+            [
+                str(shutil.which("pg_dump")),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={dump}",
+                *databases._pg_args(self.source),
+                str(self.source["NAME"]),
+            ],
+            check=True,
+            env=databases._pg_env(self.source),
+            capture_output=True,
+        )
+        databases.pg_create(self.source, name)
+        alias = databases.add_alias(f"empty_{os.getpid()}", NAME=name, CONN_MAX_AGE=0)
+        try:
+            databases.pg_restore(dump, alias)
+        finally:
+            databases.remove_alias(alias)
+
     def _create(self, name, template):
+        # The template is one of this test's own scratch databases (never the test
+        # database): any connection still on it is ours, left by a closed alias.
         with databases._pg_admin(self.source) as admin:
-            # A connection left open by an earlier test's thread (in this worker) would
-            # make the template "being accessed by other users": end it; test databases.
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = %s AND pid <> pg_backend_pid()",
