@@ -17,6 +17,7 @@ import base64
 import segno
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.document import Document
 
 from digiward.core.documents import pdf_fonts
 from digiward.procedures.models import Guide
@@ -32,6 +33,12 @@ def qr_data_uri(url: str) -> str:
 
 
 def guide_card_pdf(guide: Guide, *, public_url: str, size: str = "a5") -> bytes:
+    pdf: bytes = guide_card_document(guide, public_url=public_url, size=size).write_pdf()
+    return pdf
+
+
+def guide_card_document(guide: Guide, *, public_url: str, size: str = "a5") -> Document:
+    """The laid-out card, at the largest type that fits it on one page."""
     assert guide.current is not None
     page_size = SIZES.get(size, "A5")
     context = {
@@ -51,5 +58,4 @@ def guide_card_pdf(guide: Guide, *, public_url: str, size: str = "a5") -> bytes:
         if len(document.pages) == 1:
             break
     assert document is not None
-    pdf: bytes = document.write_pdf()
-    return pdf
+    return document

@@ -94,7 +94,7 @@ class EmptyState:
         # unused, and a session-wide live server (browser tests in this worker) holds
         # connections to it that must survive. A dump reads it beside them.
         dump = self.tmp_path / "empty.dump"
-        subprocess.run(  # noqa: S603 - our own arguments, no shell
+        subprocess.run(
             [
                 str(shutil.which("pg_dump")),
                 "--format=custom",
