@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
@@ -31,11 +31,21 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 class Channel(Protocol):
+    # True when sending the same message again cannot reach the person twice (the
+    # channel or its gateway recognises a repeat): only then is a message whose worker
+    # died in the middle of sending tried again. Absent means False.
+    resend_safe: bool
+
     def send(self, message: OutboxMessage) -> None: ...
 
 
 class EmailChannel:
-    """Delivers through Django's email backend (SMTP in production, files in the demo)."""
+    """Delivers through Django's email backend (SMTP in production, files in the demo).
+
+    Not resend-safe: an SMTP server that took the message before the worker died would
+    deliver a second copy, so an interrupted e-mail is marked failed, never resent."""
+
+    resend_safe = False
 
     def send(self, message: OutboxMessage) -> None:
         send_mail(
@@ -120,13 +130,19 @@ def outbox_deliver(message_id: int) -> OutboxStatus | None:
     """Try to deliver one message. Returns its new status, or None if not ours to send.
 
     The message is claimed with a conditional UPDATE (no lock held while the
-    channel talks to the outside world), so two workers never send it twice.
+    channel talks to the outside world), so two workers never send it twice; it is
+    "sending" until the channel answers, so a worker killed in between leaves a trace
+    that `outbox_recover_interrupted` finds once the claim's lease is over.
     """
     now = timezone.now()
     claimed = (
         OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+        .update(
+            status=OutboxStatus.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + CLAIM_LEASE,
+        )
     )
     if not claimed:
         return None
@@ -156,8 +172,39 @@ def outbox_deliver(message_id: int) -> OutboxStatus | None:
     return OutboxStatus.SENT
 
 
+def outbox_recover_interrupted(now: datetime | None = None) -> dict[str, int]:
+    """Messages whose worker died while sending (claimed, lease over, no answer).
+
+    At most once: a resend-safe channel gets the message again (it recognises a repeat);
+    any other is marked failed with the reason, since it may already have gone out."""
+    now = now or timezone.now()
+    counts = {"resumed": 0, "interrupted": 0}
+    stale = OutboxMessage.objects.filter(status=OutboxStatus.SENDING, next_attempt_at__lte=now)
+    for message_id, channel in stale.values_list("pk", "channel"):
+        try:
+            safe = bool(getattr(get_channel(channel), "resend_safe", False))
+        except UnknownChannel:
+            safe = False
+        row = OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.SENDING)
+        if safe:
+            counts["resumed"] += row.update(status=OutboxStatus.PENDING, next_attempt_at=now)
+        else:
+            counts["interrupted"] += row.update(
+                status=OutboxStatus.FAILED,
+                next_attempt_at=None,
+                last_error=(
+                    "Interrupted while sending (the worker stopped): it may or may not have "
+                    "been delivered, so it is not sent again, to never send it twice."
+                ),
+            )
+    if counts["interrupted"]:
+        logger.warning("outbox: %s message(s) interrupted while sending", counts["interrupted"])
+    return counts
+
+
 def outbox_deliver_due(limit: int = 500) -> dict[str, int]:
     """Deliver every pending message whose time has come (for cron or after an outage)."""
+    outbox_recover_interrupted()
     now = timezone.now()
     due = (
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING)

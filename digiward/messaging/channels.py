@@ -39,6 +39,7 @@ ZNS_TRANSIENT_TRIES = 3
 
 DONE = {DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.UNKNOWN}
 GIVEN_UP = {DeliveryStatus.REFUSED, DeliveryStatus.FAILED}
+NOT_SENT = GIVEN_UP | {DeliveryStatus.RETRY}
 
 
 def sms_callback_url() -> str:
@@ -67,6 +68,8 @@ def _save(row: Delivery, status: str, reason: str = "", **fields: object) -> Non
     values: dict[str, object] = {"status": status, "reason": reason[:300], **fields}
     if status == DeliveryStatus.SENT:
         values["sent_at"] = timezone.now()
+    elif status in NOT_SENT:  # the in-flight mark is undone: nothing went out, nothing costs
+        values.setdefault("sent_at", None)
     Delivery.objects.filter(pk=row.pk).update(**values)
 
 
@@ -83,7 +86,15 @@ def _try_zns(message: OutboxMessage, phone_msg: PhoneMessage | None) -> str | No
         return None
     if row.status in GIVEN_UP:
         return row.reason
-    Delivery.objects.filter(pk=row.pk).update(tries=row.tries + 1)
+    # In flight: "unknown" is written (and committed) before Zalo is called, so a worker
+    # killed during the call leaves a row that is never sent through Zalo again, only
+    # followed by an SMS if no receipt comes (at most once per provider).
+    Delivery.objects.filter(pk=row.pk).update(
+        tries=row.tries + 1,
+        status=DeliveryStatus.UNKNOWN,
+        reason="in flight",
+        sent_at=timezone.now(),
+    )
     template_id = template_id_for(message.commune, phone_msg.kind)
     try:
         if not template_id:
@@ -172,7 +183,13 @@ def _alert_refresh_failed(message: OutboxMessage, reason: str) -> None:
 
 
 class PhoneChannel:
-    """Outbox channel "phone": `message.recipient` is an E.164 Vietnamese mobile number."""
+    """Outbox channel "phone": `message.recipient` is an E.164 Vietnamese mobile number.
+
+    Resend-safe: a message whose worker died mid-send is tried again, and each provider's
+    Delivery row decides whether that provider may send (a ZNS call that never answered
+    is "unknown" and waits for its receipt; eSMS refuses a RequestId it has seen)."""
+
+    resend_safe = True
 
     def send(self, message: OutboxMessage) -> None:
         phone_msg = PhoneMessage.objects.filter(outbox=message).first()

@@ -10,14 +10,6 @@ from digiward.messaging.templates import KINDS
 
 
 class MessagingSettingsForm(forms.Form):
-    ward_phone = forms.RegexField(
-        label=_("Commune's phone (printed in every message)"),
-        regex=r"^[0-9][0-9 .]{5,18}$",
-        max_length=20,
-        required=False,
-        error_messages={"invalid": _("Enter a phone number: digits and spaces.")},
-    )
-
     def __init__(self, *args: Any, shared: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         shared = shared or {}

@@ -70,7 +70,9 @@ class ZnsTemplate(models.Model):
 
 
 class CommuneMessaging(models.Model):
-    """What a commune's messages say about the commune itself (the phone to call)."""
+    """No longer read: the phone messages print is the ward's contacts' one (core's
+    CommuneSettings). Kept until a later release drops it, so the previous release's
+    code keeps running while an upgrade migrates (expand-then-contract, decision 64)."""
 
     commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="+")
     ward_phone = models.CharField(_("commune's phone"), max_length=20, blank=True)

@@ -23,9 +23,9 @@ from digiward.core.errors import DomainError
 from digiward.core.models import AuditAction, Commune, OutboxMessage, OutboxStatus
 from digiward.core.outbox import notification_queue
 from digiward.core.permissions import Perm
-from digiward.core.phones import PhoneError, parse_phone
+from digiward.core.phones import PhoneError, format_phone, parse_phone
+from digiward.core.selectors import commune_settings_for
 from digiward.messaging.models import (
-    CommuneMessaging,
     Consent,
     ConsentBasis,
     Delivery,
@@ -59,15 +59,19 @@ def mobile_e164(raw: str) -> str:
 
 
 def ward_phone(commune: Commune) -> str:
-    row = CommuneMessaging.objects.filter(commune=commune).first()
-    return row.ward_phone if row else ""
+    """The ward's phone as people read it aloud: the one of the ward's contacts (core's
+    commune settings), the same number every public page shows."""
+    phone = commune_settings_for(commune).phone
+    return format_phone(phone) if phone else ""
 
 
 def stop_line(commune: Commune) -> str:
     phone = ward_phone(commune)
     if phone:
         return _("To stop these messages, call %(phone)s.") % {"phone": phone}
-    return _("To stop these messages, tell the commune's office.")
+    return _("To stop these messages, tell the People's Committee of %(commune)s.") % {
+        "commune": commune.name
+    }
 
 
 # --- Consent ------------------------------------------------------------------------------
@@ -167,19 +171,15 @@ def zns_templates_set(*, kind: str, template_id: str) -> ZnsTemplate:
 
 
 @transaction.atomic
-def messaging_settings_save(*, access: Access, phone: str, template_ids: dict[str, str]) -> None:
-    """The commune's phone printed in messages and its own ZNS template ids ('' = the
-    installation's). Only this commune's rows change."""
+def messaging_settings_save(*, access: Access, template_ids: dict[str, str]) -> None:
+    """The commune's own ZNS template ids ('' = the installation's). Only this commune's
+    rows change. (The phone printed in messages is the ward's contacts' one.)"""
     access.require(Perm.MANAGE_MEMBERS)
     commune = access.commune
     unknown = set(template_ids) - set(KINDS)
     if unknown:
         raise DomainError(_("Unknown message kind."))
     before = dict(ZnsTemplate.objects.filter(commune=commune).values_list("kind", "template_id"))
-    before_phone = ward_phone(commune)
-    CommuneMessaging.objects.update_or_create(
-        commune=commune, defaults={"ward_phone": phone.strip()}
-    )
     for kind, template_id in template_ids.items():
         if template_id:
             ZnsTemplate.objects.update_or_create(
@@ -192,14 +192,12 @@ def messaging_settings_save(*, access: Access, phone: str, template_ids: dict[st
         for kind, template_id in template_ids.items()
         if before.get(kind, "") != template_id
     }
-    if before_phone != phone.strip():
-        changes["ward_phone"] = [before_phone, phone.strip()]
     audit_record(
         action=AuditAction.CHANGE,
         commune=commune,
         object_type="messaging.settings",
         changes=changes,
-        note="ZNS template ids and the commune's phone",
+        note="ZNS template ids",
     )
 
 

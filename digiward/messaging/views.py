@@ -77,18 +77,20 @@ def messaging_settings(request: CommuneRequest) -> HttpResponseBase:
         ZnsTemplate.objects.filter(commune__isnull=True).values_list("kind", "template_id")
     )
     initial = {f"template_{kind}": own.get(kind, "") for kind in KINDS}
-    initial["ward_phone"] = services.ward_phone(commune)
     form = MessagingSettingsForm(request.POST or None, initial=initial, shared=shared)
     if request.method == "POST" and form.is_valid():
         with attempt(request, form=form, success=_("Message settings saved.")) as outcome:
             services.messaging_settings_save(
                 access=request.access,
-                phone=form.cleaned_data["ward_phone"],
                 template_ids={kind: form.cleaned_data[f"template_{kind}"] for kind in KINDS},
             )
         if outcome.ok:
             return redirect("messaging:settings")
-    return render(request, "messaging/settings.html", {"form": form})
+    return render(
+        request,
+        "messaging/settings.html",
+        {"form": form, "ward_phone": services.ward_phone(commune)},
+    )
 
 
 @commune_required(Perm.MANAGE_MEMBERS)

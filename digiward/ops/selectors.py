@@ -54,15 +54,16 @@ def unapplied_migrations(using: str = DEFAULT_DB_ALIAS) -> list[str]:
 
 
 def stuck_outbox_count(now: datetime | None = None) -> int:
-    """Pending messages that have been due for longer than DIGIWARD_OUTBOX_STUCK_MINUTES.
+    """Pending (or being-sent) messages due for longer than DIGIWARD_OUTBOX_STUCK_MINUTES.
 
     A message is due from `next_attempt_at`, or from its creation when it was never tried.
     A message being sent holds a claim lease (next_attempt_at in the future), so it does
-    not count; one whose sender died counts again once its lease and the grace are over."""
+    not count; one whose sender died (still "sending") counts again once its lease and
+    the grace are over and no worker has recovered it."""
     now = now or timezone.now()
     before = now - timedelta(minutes=settings.DIGIWARD_OUTBOX_STUCK_MINUTES)
     return (
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        OutboxMessage.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING])
         .filter(
             Q(next_attempt_at__lt=before) | Q(next_attempt_at__isnull=True, created_at__lt=before)
         )

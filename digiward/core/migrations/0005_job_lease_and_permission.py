@@ -17,9 +17,10 @@ KINDS = {
 
 
 def fill(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     Job = apps.get_model("core", "Job")
     for kind, (perm, task_path) in KINDS.items():
-        Job.objects.filter(kind=kind, perm="").update(perm=perm, task_path=task_path)
+        Job.objects.using(db).filter(kind=kind, perm="").update(perm=perm, task_path=task_path)
 
 
 class Migration(migrations.Migration):

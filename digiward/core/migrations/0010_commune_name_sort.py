@@ -11,11 +11,12 @@ from digiward.core.text import sort_text
 
 
 def fill(apps: Any, schema_editor: Any) -> None:
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     Commune = apps.get_model("core", "Commune")
-    communes = list(Commune.objects.only("pk", "name"))
+    communes = list(Commune.objects.using(db).only("pk", "name"))
     for commune in communes:
         commune.name_sort = sort_text(commune.name)
-    Commune.objects.bulk_update(communes, ["name_sort"], batch_size=500)
+    Commune.objects.using(db).bulk_update(communes, ["name_sort"], batch_size=500)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,9 @@ from digiward.core.models.tenancy import Commune
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    # Handed to its channel and no answer recorded yet: a worker that dies here leaves it
+    # so, and the message is then resent only by a channel that cannot send it twice.
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")
 

@@ -12,19 +12,27 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from digiward.core.models import Commune
+from digiward.core.models import Commune, CommuneSettings
 from digiward.guidance.models import TeamMember
 from digiward.homecare.models import HomeSupportRequest
-from digiward.messaging.models import CommuneMessaging, ConsentBasis
+from digiward.messaging.models import ConsentBasis
 from digiward.messaging.services import consent_record, mobile_e164
 
 DEMO_WARD_PHONE = "0292 3820 000"
+DEMO_WARD_ADDRESS = "Trung tâm Phục vụ hành chính công, số 1 đường 30/4"
+DEMO_OPENING_HOURS = "Thứ Hai – Thứ Sáu: 7:00 – 11:30 và 13:30 – 17:00\nSáng thứ Bảy: 7:30 – 11:30"
 
 
 @transaction.atomic
 def seed_messaging(*, commune: Commune) -> str:
-    CommuneMessaging.objects.get_or_create(
-        commune=commune, defaults={"ward_phone": DEMO_WARD_PHONE}
+    # The ward's contacts: every public page shows them and every message gives the phone.
+    CommuneSettings.objects.get_or_create(
+        commune=commune,
+        defaults={
+            "phone": DEMO_WARD_PHONE.replace(" ", ""),
+            "address": DEMO_WARD_ADDRESS,
+            "opening_hours": DEMO_OPENING_HOURS,
+        },
     )
     consents = 0
     members = TeamMember.objects.filter(commune=commune, is_active=True).select_related("user")

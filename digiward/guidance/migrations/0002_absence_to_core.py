@@ -19,18 +19,19 @@ merge_reason = importlib.import_module(
 
 
 def to_core(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     GuidanceAbsence = apps.get_model("guidance", "Absence")
     Absence = apps.get_model("core", "Absence")
-    for old in GuidanceAbsence.objects.select_related("member").order_by("pk"):
+    for old in GuidanceAbsence.objects.using(db).select_related("member").order_by("pk"):
         key = {
             "commune_id": old.commune_id,
             "user_id": old.member.user_id,
             "starts_on": old.start,
             "ends_on": old.end,
         }
-        same = Absence.objects.filter(**key).order_by("pk").first()
+        same = Absence.objects.using(db).filter(**key).order_by("pk").first()
         if same is None:
-            Absence.objects.create(**key, reason=old.reason)
+            Absence.objects.using(db).create(**key, reason=old.reason)
             continue
         reason = merge_reason(same.reason, old.reason)
         if reason != same.reason:
@@ -39,15 +40,16 @@ def to_core(apps, schema_editor):
 
 
 def to_guidance(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     GuidanceAbsence = apps.get_model("guidance", "Absence")
     TeamMember = apps.get_model("guidance", "TeamMember")
     Absence = apps.get_model("core", "Absence")
-    members = {(m.commune_id, m.user_id): m for m in TeamMember.objects.all()}
-    for absence in Absence.objects.order_by("pk"):
+    members = {(m.commune_id, m.user_id): m for m in TeamMember.objects.using(db).all()}
+    for absence in Absence.objects.using(db).order_by("pk"):
         member = members.get((absence.commune_id, absence.user_id))
         if member is None:
             continue
-        GuidanceAbsence.objects.create(
+        GuidanceAbsence.objects.using(db).create(
             commune_id=absence.commune_id,
             member=member,
             start=absence.starts_on,

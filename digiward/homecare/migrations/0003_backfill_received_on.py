@@ -9,9 +9,10 @@ from django.utils import timezone
 
 
 def received_on_from_created_at(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     HomeSupportRequest = apps.get_model("homecare", "HomeSupportRequest")
-    for request in HomeSupportRequest.objects.only("pk", "created_at").iterator():
-        HomeSupportRequest.objects.filter(pk=request.pk).update(
+    for request in HomeSupportRequest.objects.using(db).only("pk", "created_at").iterator():
+        HomeSupportRequest.objects.using(db).filter(pk=request.pk).update(
             received_on=timezone.localdate(request.created_at)
         )
 

@@ -7,9 +7,10 @@ from django.db.models.functions import Concat, Length, Right
 
 
 def shorten(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     Record = apps.get_model("homecare", "AuthorizationConfirmation")
     for field in ("principal_id_masked", "agent_id_masked"):
-        Record.objects.annotate(n=Length(field)).filter(n=12).update(
+        Record.objects.using(db).annotate(n=Length(field)).filter(n=12).update(
             **{field: Concat(Value("•" * 9), Right(field, 3))}
         )
 

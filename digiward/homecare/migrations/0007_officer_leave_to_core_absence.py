@@ -21,22 +21,23 @@ def merge_reason(old: str, new: str) -> str:
 
 
 def to_core(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     OfficerLeave = apps.get_model("homecare", "OfficerLeave")
     Absence = apps.get_model("core", "Absence")
-    for leave in OfficerLeave.objects.select_related("officer").order_by("pk"):
+    for leave in OfficerLeave.objects.using(db).select_related("officer").order_by("pk"):
         key = {
             "commune_id": leave.commune_id,
             "user_id": leave.officer.user_id,
             "starts_on": leave.starts_on,
             "ends_on": leave.ends_on,
         }
-        same = Absence.objects.filter(**key).order_by("pk").first()
+        same = Absence.objects.using(db).filter(**key).order_by("pk").first()
         if same is None:
-            row = Absence.objects.create(
+            row = Absence.objects.using(db).create(
                 **key, reason=leave.reason, created_by_id=leave.created_by_id
             )
             # auto_now_add ignores a given value on create: set it after.
-            Absence.objects.filter(pk=row.pk).update(created_at=leave.created_at)
+            Absence.objects.using(db).filter(pk=row.pk).update(created_at=leave.created_at)
             continue
         same.reason = merge_reason(same.reason, leave.reason)
         if same.created_by_id is None:
@@ -45,15 +46,16 @@ def to_core(apps, schema_editor):
 
 
 def to_homecare(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     OfficerLeave = apps.get_model("homecare", "OfficerLeave")
     OfficerProfile = apps.get_model("homecare", "OfficerProfile")
     Absence = apps.get_model("core", "Absence")
-    profiles = {(p.commune_id, p.user_id): p for p in OfficerProfile.objects.all()}
-    for absence in Absence.objects.order_by("pk"):
+    profiles = {(p.commune_id, p.user_id): p for p in OfficerProfile.objects.using(db).all()}
+    for absence in Absence.objects.using(db).order_by("pk"):
         profile = profiles.get((absence.commune_id, absence.user_id))
         if profile is None:
             continue
-        row = OfficerLeave.objects.create(
+        row = OfficerLeave.objects.using(db).create(
             commune_id=absence.commune_id,
             officer=profile,
             starts_on=absence.starts_on,
@@ -61,7 +63,7 @@ def to_homecare(apps, schema_editor):
             reason=absence.reason,
             created_by_id=absence.created_by_id,
         )
-        OfficerLeave.objects.filter(pk=row.pk).update(created_at=absence.created_at)
+        OfficerLeave.objects.using(db).filter(pk=row.pk).update(created_at=absence.created_at)
         absence.delete()
 
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from digiward.core.models import CommuneSettings
 from digiward.homecare.tests.conftest import (  # noqa: F401 - fixtures for the flow test
     hc_settings,
     officer_access,
     officer_profile,
     plan_day,
 )
-from digiward.messaging.models import CommuneMessaging, ZnsTemplate
+from digiward.messaging.models import ZnsTemplate
 from digiward.messaging.templates import KINDS
 from digiward.messaging.tests.fakes import FakeEsms, FakeZalo
 from digiward.messaging.zns import zns_connect
@@ -46,5 +47,5 @@ def gateways(settings, zalo, esms, commune):
     zns_connect("refresh-0")
     for number, kind in enumerate(KINDS, start=101):
         ZnsTemplate.objects.create(kind=kind, template_id=str(number))
-    CommuneMessaging.objects.create(commune=commune, ward_phone="02923 123 456")
+    CommuneSettings.objects.create(commune=commune, phone="02923123456")
     return zalo, esms

@@ -56,7 +56,7 @@ def test_success_goes_by_zns_with_the_outbox_id_as_tracking_id(gateways, commune
     assert sent["phone"] == "84912345678" and sent["template_id"] == "107"
     assert sent["tracking_id"] == str(message.pk)
     assert sent["template_data"]["name"] == "Năm"
-    assert sent["template_data"]["stop_phone"] == "02923 123 456"
+    assert sent["template_data"]["stop_phone"] == "0292 3123 456"
     zns = _deliveries(message)[Provider.ZNS]
     assert zns.status == DeliveryStatus.SENT and zns.provider_id == "zmsg-1"
     assert ChannelCredential.objects.get().remaining_quota == 499
@@ -73,7 +73,7 @@ def test_phone_not_on_zalo_falls_back_to_sms_without_diacritics(gateways, commun
     assert sms["Phone"] == "0912345678" and sms["RequestId"] == str(message.pk)
     assert sms["Brandname"] == "UBND-XA" and sms["SmsType"] == "2"
     assert sms["Content"].startswith("Nhac lich: hen gap tai UBND xa.")
-    assert "De ngung nhan tin, goi 02923 123 456." in sms["Content"]  # how to stop, always
+    assert "De ngung nhan tin, goi 0292 3123 456." in sms["Content"]  # how to stop, always
     assert sms["CallbackUrl"] == "https://digiward.example.vn/hooks/sms/cb-token/"
     rows = _deliveries(message)
     assert rows[Provider.ZNS].status == DeliveryStatus.REFUSED
@@ -345,3 +345,37 @@ def test_cost_per_month_of_the_commune_only(gateways, commune, other_commune):
     assert (before.zns_count, before.zns_vnd, before.sms_count) == (1, 300, 0)
     assert now.month == timezone.localdate().replace(day=1)
     assert cost_by_month(other_commune) == []
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL inside the Zalo call: nothing after it runs in that worker."""
+
+
+def test_a_worker_killed_during_the_zalo_call_never_sends_through_zalo_again(
+    gateways, commune, monkeypatch
+):
+    zalo, esms = gateways
+    message = _queue(commune)
+    seen = []
+
+    def killed(**kwargs):
+        row = Delivery.objects.get(outbox=message, provider=Provider.ZNS)
+        seen.append(row.status)  # what a crash at this instant leaves in the database
+        raise WorkerKilled
+
+    monkeypatch.setattr("digiward.messaging.channels.zns_send", killed)
+    with pytest.raises(WorkerKilled):
+        outbox_deliver(message.pk)
+    assert seen == [DeliveryStatus.UNKNOWN]
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENDING
+    # The claim's lease runs out; the next pass resumes it (the phone channel is resend-safe)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    monkeypatch.undo()
+    from digiward.core.outbox import outbox_deliver_due
+
+    assert outbox_deliver_due()["sent"] == 1
+    assert zalo.handset == [] and esms.handset == []  # Zalo may have it: wait for a receipt
+    assert _deliveries(message)[Provider.ZNS].status == DeliveryStatus.UNKNOWN

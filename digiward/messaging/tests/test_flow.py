@@ -144,7 +144,7 @@ def test_done_when_public_form_visit_confirmation_and_receipts(
         call_command("send_visit_confirmations", "--today", str(plan_day - timedelta(days=1)))
     _deliver_all()
     [sms] = esms.handset  # once, however often cron runs
-    assert "02923 123 456" in sms["Content"] and request.tracking_code in sms["Content"]
+    assert "0292 3123 456" in sms["Content"] and request.tracking_code in sms["Content"]
     assert "ngay mai" in sms["Content"].lower()
     # the gateway's callback: delivered
     Client().get("/hooks/sms/cb-token/", {"SMSID": sms["SMSID"], "SendStatus": "5"})
@@ -206,10 +206,10 @@ def test_another_communes_admin_does_not_see_our_messages(commune, other_commune
 def test_settings_page_saves_template_ids_and_keeps_bad_input(commune, admin):
     client = client_in(admin, commune)
     url = reverse("messaging:settings")
-    response = client.post(url, {"ward_phone": "0292 3123 456", "template_tracking_code": "abc"})
+    response = client.post(url, {"template_tracking_code": "abc"})
     assert response.status_code == 200 and "abc" in response.content.decode()
     assert not ZnsTemplate.objects.exists()
-    response = client.post(url, {"ward_phone": "0292 3123 456", "template_tracking_code": "2345"})
+    response = client.post(url, {"template_tracking_code": "2345"})
     assert response.status_code == 302
     saved = ZnsTemplate.objects.get(kind="tracking_code")
     assert (saved.commune, saved.template_id) == (commune, "2345")
@@ -305,11 +305,9 @@ def test_settings_change_only_our_communes_ids(commune, other_commune, admin):
     ZnsTemplate.objects.create(kind="tracking_code", template_id="1000")  # the installation's
     other_admin = user_with_role(Role.COMMUNE_ADMIN, other_commune)
     client_in(other_admin, other_commune).post(
-        reverse("messaging:settings"), {"ward_phone": "0292 1", "template_tracking_code": "7"}
+        reverse("messaging:settings"), {"template_tracking_code": "7"}
     )
-    client_in(admin, commune).post(
-        reverse("messaging:settings"), {"ward_phone": "0292 3123 456", "template_visit_done": "8"}
-    )
+    client_in(admin, commune).post(reverse("messaging:settings"), {"template_visit_done": "8"})
     rows = set(ZnsTemplate.objects.values_list("commune_id", "kind", "template_id"))
     assert rows == {
         (None, "tracking_code", "1000"),

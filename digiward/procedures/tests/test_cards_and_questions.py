@@ -21,13 +21,13 @@ def catalog(db):
 
 
 def _text(page) -> str:
-    return " ".join(
-        box.text for box in page._page_box.descendants() if getattr(box, "text", None)
-    )
+    return " ".join(box.text for box in page._page_box.descendants() if getattr(box, "text", None))
 
 
 def test_every_a5_card_is_one_sheet_or_keeps_what_to_bring_on_the_first(catalog):
-    guides = list(Guide.objects.filter(current__isnull=False).select_related("procedure", "current"))
+    guides = list(
+        Guide.objects.filter(current__isnull=False).select_related("procedure", "current")
+    )
     assert len(guides) >= 60
     sheets = {}
     with translation.override("vi"):

@@ -34,15 +34,17 @@ STANDARDS = [
 
 
 def add(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     PovertyStandard = apps.get_model("registry", "PovertyStandard")
     for standard in STANDARDS:
-        PovertyStandard.objects.update_or_create(
+        PovertyStandard.objects.using(db).update_or_create(
             legal_basis=standard["legal_basis"], defaults=standard
         )
 
 
 def remove(apps, schema_editor):
-    apps.get_model("registry", "PovertyStandard").objects.filter(
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
+    apps.get_model("registry", "PovertyStandard").objects.using(db).filter(
         legal_basis__in=[s["legal_basis"] for s in STANDARDS]
     ).delete()
 

@@ -11,8 +11,9 @@ from django.db.models.functions import Concat, Length, Right
 
 
 def shorten(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     Resident = apps.get_model("registry", "Resident")
-    Resident.objects.annotate(n=Length("citizen_id_masked")).filter(n=12).update(
+    Resident.objects.using(db).annotate(n=Length("citizen_id_masked")).filter(n=12).update(
         citizen_id_masked=Concat(Value("•" * 9), Right("citizen_id_masked", 3))
     )
 

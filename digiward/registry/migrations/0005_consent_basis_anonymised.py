@@ -14,8 +14,9 @@ from django.db.models import F
 
 
 def consent_becomes_a_basis(apps, schema_editor):
+    db = schema_editor.connection.alias  # a restore migrates a scratch database too
     Resident = apps.get_model("registry", "Resident")
-    Resident.objects.filter(consent_on__isnull=False, legal_basis="").update(
+    Resident.objects.using(db).filter(consent_on__isnull=False, legal_basis="").update(
         legal_basis="consent",
         legal_basis_on=F("consent_on"),
         legal_basis_by=F("consent_by"),
