@@ -5,8 +5,9 @@ in id order), checks the workflow guard, writes the audit row and queues the req
 messages to be sent after commit; a refused action raises DomainError with a message for
 the person who tried it and leaves nothing half-written.
 
-    requests    intake (public form, phone call), the registry link, eligibility,
-                deadlines, the workflow's decisions (accept, reject, cancel, complete…)
+    requests    intake (public form, phone call) and the workflow's decisions (accept,
+                reject, cancel, complete…)
+    assessment  the registry link, the home's GPS point, eligibility, deadlines
     booking     a visit booked by hand, moved, reordered or taken off the plan; a
                 route's order locked
     dayplan     planning a whole day: the job, the solve, writing the routes
@@ -32,6 +33,14 @@ The rest of the app, by role (the shape guidance has with `planning.roster`,
                     planning job, what the app holds about a person, planning's words
 """
 
+from digiward.homecare.services.assessment import (
+    refresh_deadline,
+    refresh_eligibility,
+    request_check_eligibility,
+    request_link_resident,
+    request_override_eligibility,
+    request_set_location,
+)
 from digiward.homecare.services.booking import (
     drop_planned_visit,
     ensure_available,
@@ -62,19 +71,13 @@ from digiward.homecare.services.requests import (
     WindowData,
     complete_locked,
     normalize_tracking_code,
-    refresh_deadline,
-    refresh_eligibility,
     request_accept,
     request_cancel,
-    request_check_eligibility,
     request_complete,
     request_create,
-    request_link_resident,
     request_lookup,
-    request_override_eligibility,
     request_reject,
     request_second_visit,
-    request_set_location,
     request_submit_public,
     request_update,
 )
