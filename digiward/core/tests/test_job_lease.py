@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -21,6 +20,7 @@ from django_tasks import task
 from digiward.core.jobs import jobs_mark_dead, running_job
 from digiward.core.models import Job, JobStatus, Membership, Role
 from digiward.core.testing import client_in
+from digiward.core.tests.worker_kill import child_database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,13 +39,6 @@ with running_job(sys.argv[1]) as run:
 def finishing_job(job_id: str) -> None:
     with running_job(job_id) as run:
         run.result = {"done": True}
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _job(commune, user, **fields):
@@ -67,7 +60,7 @@ def test_a_worker_killed_mid_job_leaves_a_failed_job_that_runs_again(commune, of
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DIGIWARD_ENV": "test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": child_database_url(),
     }
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(job.pk)], cwd=ROOT, env=env)
     try:

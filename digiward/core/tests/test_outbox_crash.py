@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
 from digiward.core.models import OutboxMessage, OutboxStatus
 from digiward.core.outbox import outbox_deliver_due, outbox_recover_interrupted
+from digiward.core.tests.worker_kill import child_database_url
 from digiward.ops.selectors import stuck_outbox_count
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -74,20 +74,13 @@ class IdempotentChannel:
         IdempotentChannel.sent.append(message.pk)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _kill_a_worker_inside_send(message: OutboxMessage, tmp_path: Path) -> None:
     marker = tmp_path / f"in-send-{message.pk}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DIGIWARD_ENV": "test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": child_database_url(),
         "DIGIWARD_TEST_MARKER": str(marker),
     }
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(message.pk)], cwd=ROOT, env=env)
