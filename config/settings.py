@@ -117,6 +117,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of a request carries its id (digiward/ops/logging.py).
     "digiward.ops.middleware.RequestIdMiddleware",
+    # A write that waited out the database's busy timeout: 503 "try again", not 500.
+    "digiward.core.middleware.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

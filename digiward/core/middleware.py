@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -175,6 +177,36 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+# What SQLite says when its busy timeout ran out behind another writer, and what
+# PostgreSQL says when a lock_timeout ran out: the database is busy, not broken.
+BUSY_MESSAGES = ("database is locked", "database table is locked", "lock timeout")
+busy_log = logging.getLogger("digiward.database_busy")
+
+
+class DatabaseBusyMiddleware:
+    """A request that waited its whole busy timeout for a lock gets a calm 503.
+
+    The write it tried ran in a transaction that is rolled back, so nothing was saved;
+    the page says so, and the browser's Back button keeps what was typed. Anything else
+    that goes wrong with the database is still a real error (500, logged)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        if not any(message in str(exception).lower() for message in BUSY_MESSAGES):
+            return None
+        busy_log.warning("database busy: %s %s: %s", request.method, request.path, exception)
+        response = render(request, "errors/busy.html", status=503)
+        response["Retry-After"] = "10"
+        return response
 
 
 class AccountSecurityMiddleware:
