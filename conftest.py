@@ -18,12 +18,14 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
 from digiward.core.models import Commune, Membership, Province, Role, User
 from digiward.core.testing import signed_in_client
 from digiward.core.tests.factories import CommuneFactory, ProvinceFactory, UserFactory
+from digiward.public import page_cache
 
 
 def pytest_sessionstart(session):
@@ -40,6 +42,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Each worker's caches (rendered public pages, their content stamp) start empty: a
+    page cached by one test must not answer the next test's database."""
+    cache.clear()
+    page_cache.reset()
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ from digiward.procedures.selectors import (
     shortlist,
 )
 from digiward.public.forms import HelpAtHomeForm, StatusLookupForm
+from digiward.public.page_cache import CSRF_MARK, cached_page, content_stamp
 
 FORM_LIMIT = (5, timedelta(hours=1))  # help requests per address per hour
 LOOKUP_LIMIT = (10, timedelta(minutes=15))  # failed status lookups per address
@@ -77,8 +78,17 @@ def public_commune() -> Commune | None:
 
 def home(request: HttpRequest) -> HttpResponse:
     commune = public_commune()
-    return render(
-        request, "public/home.html", {"commune": commune, "popular": shortlist(commune, limit=8)}
+    return HttpResponse(
+        cached_page(
+            request,
+            name="home",
+            commune=commune,
+            render=lambda: render_to_string(
+                "public/home.html",
+                {"commune": commune, "popular": shortlist(commune, limit=8)},
+                request=request,
+            ),
+        )
     )
 
 
@@ -90,11 +100,12 @@ def guide_search(request: HttpRequest) -> HttpResponse:
     # The cached page depends on the question only (spaces normalised), never on the
     # rest of the first asker's address: the language link is rebuilt from the question.
     query = normalize_spaces(request.GET.get("q", ""))[:100]
-    key = f"public-search:{get_language()}:{catalog_version()}:{hashlib.sha256(query.encode()).hexdigest()[:32]}"
+    commune = public_commune()
+    # The content stamp covers the catalog and the ward's contacts in the page's footer.
+    key = f"public-search:{get_language()}:{content_stamp(commune)}:{hashlib.sha256(query.encode()).hexdigest()[:32]}"
     cached = cache.get(key)
     if cached is not None:
         return HttpResponse(cached)
-    commune = public_commune()
     hits = search_procedures(query, commune=commune, limit=20) if query else []
     response = HttpResponse(search_page(request, query, _result_items(hits)))
     cache.set(key, response.content, SEARCH_CACHE_SECONDS)
@@ -106,7 +117,7 @@ def guide_search(request: HttpRequest) -> HttpResponse:
 # question, the results and the language link's return path. Rendering the whole template
 # for every never-seen question cost more than the search itself (bench_public.py);
 # tests prove the filled-in frame is the page the template renders.
-_FRAMES: dict[tuple[str | None, int | None, bool, bool], str] = {}
+_FRAMES: dict[tuple[str | None, str, bool, bool], str] = {}
 _MARKS = {
     "query": "__digiward_query__",
     "next": "__digiward_next__",
@@ -130,9 +141,12 @@ class _FrameRequest:
 
 def search_page(request: HttpRequest, query: str, results: list[SafeString]) -> str:
     commune = public_commune()
-    key = (get_language(), commune.pk if commune else None, bool(query), bool(results))
+    # The frame shows the ward's contacts: a new content stamp is a new frame.
+    key = (get_language(), content_stamp(commune), bool(query), bool(results))
     frame = _FRAMES.get(key)
     if frame is None:
+        if len(_FRAMES) >= 64:
+            _FRAMES.clear()  # frames of stamps gone by
         frame = render_to_string(
             "public/search.html",
             {
@@ -184,17 +198,21 @@ def _result_items(hits: list[Hit]) -> list[SafeString]:
 @cache_control(max_age=300)
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     commune = public_commune()
-    guide = guide_with_procedure(slug, commune)
-    if guide is None:
-        raise Http404
-    context = {
-        "guide": guide,
-        "version": guide.current,
-        "procedure": guide.procedure,
-        "note": commune_note(guide.procedure, commune),
-        "commune": commune,
-    }
-    return render(request, "public/guide.html", context)
+
+    def page() -> str:
+        guide = guide_with_procedure(slug, commune)
+        if guide is None:
+            raise Http404  # never cached: a guide published later shows at once
+        context = {
+            "guide": guide,
+            "version": guide.current,
+            "procedure": guide.procedure,
+            "note": commune_note(guide.procedure, commune),
+            "commune": commune,
+        }
+        return render_to_string("public/guide.html", context, request=request)
+
+    return HttpResponse(cached_page(request, name=f"guide:{slug}", commune=commune, render=page))
 
 
 @cache_control(max_age=3600, public=True)
@@ -232,6 +250,56 @@ def help_at_home(request: HttpRequest) -> HttpResponse:
     commune = public_commune()
     if commune is None:
         return render(request, "public/unavailable.html", status=503)
+    if request.method == "GET":
+        # The empty form is the same for everyone: rendered once per worker and content
+        # stamp, with each visitor's CSRF token filled in.
+        return HttpResponse(
+            cached_page(
+                request,
+                name="help-at-home",
+                commune=commune,
+                params=("thu-tuc", "procedure"),
+                render=lambda: render_to_string(
+                    "public/help_at_home.html",
+                    {
+                        "form": _help_form(request, commune),
+                        "commune": commune,
+                        "csrf_token": CSRF_MARK,
+                    },
+                    request=request,
+                ),
+            )
+        )
+    # POST: the form as sent, refused with its errors or saved.
+    form = _help_form(request, commune)
+    if not allow(f"help-form:{client_ip(request)}", limit=FORM_LIMIT[0], window=FORM_LIMIT[1]):
+        return render(request, "public/slow_down.html", status=429)
+    if form.is_robot:
+        # Answer a robot exactly like a person, but keep nothing.
+        return redirect(_done_url("ROBOT000"))
+    if form.is_valid():
+        data = form.cleaned_data
+        created = request_submit_public(
+            commune=commune,
+            data=PublicRequest(
+                person_name=data["person_name"].strip(),
+                phone=data["phone"],
+                address=data["address"].strip(),
+                reason=data["reason"],
+                requester_relation=data["requester_relation"],
+                requester_name=data["requester_name"].strip(),
+                area=data["area"],
+                procedure=data["procedure"],
+                procedure_other=data["procedure_other"].strip(),
+                preferred_times=data["preferred_times"].strip(),
+                windows=form.windows(),
+            ),
+        )
+        return redirect(_done_url(created.tracking_code))
+    return render(request, "public/help_at_home.html", {"form": form, "commune": commune})
+
+
+def _help_form(request: HttpRequest, commune: Commune) -> HelpAtHomeForm:
     initial: dict[str, Any] = {}
     if request.GET.get("thu-tuc"):
         guide = guide_with_procedure(request.GET["thu-tuc"], commune)
@@ -242,32 +310,7 @@ def help_at_home(request: HttpRequest) -> HttpResponse:
     # (the form's own list), anything else is ignored rather than refused.
     if chosen := form.procedure_from(request.GET.get("procedure", "")):
         form.initial["procedure"] = chosen.pk
-    if request.method == "POST":
-        if not allow(f"help-form:{client_ip(request)}", limit=FORM_LIMIT[0], window=FORM_LIMIT[1]):
-            return render(request, "public/slow_down.html", status=429)
-        if form.is_robot:
-            # Answer a robot exactly like a person, but keep nothing.
-            return redirect(_done_url("ROBOT000"))
-        if form.is_valid():
-            data = form.cleaned_data
-            created = request_submit_public(
-                commune=commune,
-                data=PublicRequest(
-                    person_name=data["person_name"].strip(),
-                    phone=data["phone"],
-                    address=data["address"].strip(),
-                    reason=data["reason"],
-                    requester_relation=data["requester_relation"],
-                    requester_name=data["requester_name"].strip(),
-                    area=data["area"],
-                    procedure=data["procedure"],
-                    procedure_other=data["procedure_other"].strip(),
-                    preferred_times=data["preferred_times"].strip(),
-                    windows=form.windows(),
-                ),
-            )
-            return redirect(_done_url(created.tracking_code))
-    return render(request, "public/help_at_home.html", {"form": form, "commune": commune})
+    return form
 
 
 def _done_url(code: str) -> str:
