@@ -111,9 +111,11 @@ def cached_page(
     if set(request.GET) - set(params):
         page = render()
     else:
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
+        # The name and path are hashed: a guide's slug comes from the address typed, and
+        # a key must stay short whatever the visitor sends (memcached's limit is 250).
+        page_id = hashlib.sha256(f"{name}\0{request.get_full_path()}".encode()).hexdigest()[:32]
         owner = commune.pk if commune else 0
-        key = f"public-page:{name}:{get_language()}:{owner}:{content_stamp(commune)}:{path}"
+        key = f"public-page:{get_language()}:{owner}:{content_stamp(commune)}:{page_id}"
         page = cache.get(key)
         if page is None:
             page = render()
