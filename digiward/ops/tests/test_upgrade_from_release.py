@@ -26,8 +26,6 @@ from psycopg import sql
 from digiward.ops.releases import RELEASES, Release
 
 ROOT = Path(__file__).resolve().parents[3]
-# Tables whose rows an upgrade adds to, by design: applied migrations, heartbeats of the
-# backup and preflight, the audit rows of the backup.
 # Tables today's code adds rows to by design: migrations applied, heartbeats and audit rows
 # of the commands run, and the content types and permissions of models added since.
 GROWING = {
