@@ -348,29 +348,43 @@ PLAIN_STATUS = {
 
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
-    form = StatusLookupForm(request.POST or None)
+    if request.method == "GET":
+        # The empty lookup form is the same for everyone, like the help-at-home form.
+        commune = public_commune()
+        return HttpResponse(
+            cached_page(
+                request,
+                name="status",
+                commune=commune,
+                render=lambda: render_to_string(
+                    "public/status.html",
+                    {"form": StatusLookupForm(), "commune": commune, "csrf_token": CSRF_MARK},
+                    request=request,
+                ),
+            )
+        )
+    form = StatusLookupForm(request.POST)
     found = None
     not_found = False
-    if request.method == "POST":
-        ip_key = f"status-lookup:{client_ip(request)}"
-        if ratelimit.attempts(ip_key, window=LOOKUP_LIMIT[1]) >= LOOKUP_LIMIT[0]:
+    ip_key = f"status-lookup:{client_ip(request)}"
+    if ratelimit.attempts(ip_key, window=LOOKUP_LIMIT[1]) >= LOOKUP_LIMIT[0]:
+        return render(request, "public/slow_down.html", status=429)
+    if form.is_valid():
+        # The code as the lookup reads it: "U89B-FUPS" and "u 89bfups" are one code
+        # and share one counter.
+        code_key = f"status-code:{normalize_tracking_code(form.cleaned_data['code'])}"
+        if ratelimit.attempts(code_key, window=CODE_LIMIT[1]) >= CODE_LIMIT[0]:
+            ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])  # still guessing
             return render(request, "public/slow_down.html", status=429)
-        if form.is_valid():
-            # The code as the lookup reads it: "U89B-FUPS" and "u 89bfups" are one code
-            # and share one counter.
-            code_key = f"status-code:{normalize_tracking_code(form.cleaned_data['code'])}"
-            if ratelimit.attempts(code_key, window=CODE_LIMIT[1]) >= CODE_LIMIT[0]:
-                ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])  # still guessing
-                return render(request, "public/slow_down.html", status=429)
-            found = request_lookup(
-                form.cleaned_data["code"],
-                form.cleaned_data["phone_last4"],
-                commune=public_commune(),
-            )
-            not_found = found is None
-            if not_found:  # only wrong guesses count: a citizen may check as often as needed
-                ratelimit.hit(code_key, window=CODE_LIMIT[1])
-                ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])
+        found = request_lookup(
+            form.cleaned_data["code"],
+            form.cleaned_data["phone_last4"],
+            commune=public_commune(),
+        )
+        not_found = found is None
+        if not_found:  # only wrong guesses count: a citizen may check as often as needed
+            ratelimit.hit(code_key, window=CODE_LIMIT[1])
+            ratelimit.hit(ip_key, window=LOOKUP_LIMIT[1])
     status_text = PLAIN_STATUS.get(found.status) if found else None  # type: ignore[call-overload]
     return render(
         request,

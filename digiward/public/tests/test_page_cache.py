@@ -21,7 +21,13 @@ from digiward.registry.models import Area
 
 pytestmark = pytest.mark.django_db
 
-CACHED = ["/", "/huong-dan/dang-ky-khai-sinh/", "/nho-ho-tro/", "/huong-dan/?q=khai+sinh"]
+CACHED = [
+    "/",
+    "/huong-dan/dang-ky-khai-sinh/",
+    "/nho-ho-tro/",
+    "/tra-cuu/",
+    "/huong-dan/?q=khai+sinh",
+]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -45,6 +51,39 @@ def test_a_cached_page_is_the_page_the_template_renders(client, path):
     fresh = client.get(path).content.decode()
     again = client.get(path).content.decode()  # from the cache this time
     assert without_token(again) == without_token(fresh) == without_token(first)
+
+
+@pytest.mark.parametrize("path", CACHED)
+def test_the_second_visit_renders_no_template(client, path):
+    assert client.get(path).templates  # the first visit renders the page
+    assert not client.get(path).templates, f"{path} was rendered again"
+
+
+def test_a_status_check_from_the_cached_page_works(commune):
+    Client().post(
+        reverse("public:help_at_home"),
+        {
+            "requester_relation": "self",
+            "person_name": "Lê Văn Bảy",
+            "phone": "0912 345 678",
+            "address": "1 Hẻm 3",
+            "procedure_other": "Chứng thực",
+            "reason": "elderly",
+            "consent": "on",
+            "website": "",
+        },
+    )
+    made = HomeSupportRequest.objects.get()
+    visitor = Client(enforce_csrf_checks=True)
+    (token,) = TOKEN.findall(visitor.get("/tra-cuu/").content.decode())
+    (token_again,) = TOKEN.findall(Client().get("/tra-cuu/").content.decode())
+    assert token != token_again  # the cached page, each visitor's own token
+    response = visitor.post(
+        "/tra-cuu/",
+        {"csrfmiddlewaretoken": token, "code": made.tracking_code, "phone_last4": "5678"},
+    )
+    assert response.status_code == 200
+    assert response.context["found"] == made
 
 
 def test_each_visitor_of_the_cached_form_gets_a_token_that_works():
