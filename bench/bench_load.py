@@ -1,7 +1,8 @@
 """Mixed workload under load, on SQLite and PostgreSQL (issue 17, "Load").
 
     .venv/bin/python bench/bench_load.py [--database sqlite|postgres|both] [--duration 10]
-        [--workers 4] [--connections 16] [--import-rows 20000] [--steps 8,16,32,64,128]
+        [--workers 4] [--connections 16] [--import-rows 20000]
+        [--steps 8,16,32,64,128,256,512,1024]
 
 Defaults: both databases, about 6 minutes in all on 2 cores (setup is ~40 s of each).
 
@@ -24,8 +25,8 @@ Phases, all against the same server process in the same run:
 3. The same mix while `import_residents` writes a 20,000-row ward list in a separate
    process, started just before the wrk window; its start and end are printed against
    the window so the overlap is visible, not assumed.
-4. Breaking point: the public read mix with 8, 16, 32, 64, 128 connections, stopping at
-   the first step where p99 > 200 ms or any request fails.
+4. Breaking point: the public read mix with 8, 16, 32 ... 1024 connections (doubling),
+   stopping at the first step where p99 > 200 ms or any request fails.
 
 A request counts as an error when wrk reports a socket error or timeout (wrk's default
 2 s), or when the answer is not the one expected: each endpoint's Lua script checks the
@@ -779,7 +780,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=16, help="for phase 1")
     parser.add_argument("--import-rows", type=int, default=20_000)
-    parser.add_argument("--steps", default="8,16,32,64,128", help="phase 4 connection steps")
+    parser.add_argument(
+        "--steps", default="8,16,32,64,128,256,512,1024", help="phase 4 connection steps"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
