@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from digiward.ops import heartbeats
+from digiward.ops.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
 
 def beat(name: str, *, ok: bool, detail: str = "") -> None:
+    if Heartbeat._meta.db_table not in connection.introspection.table_names():
+        # A database of a version before heartbeats, backed up before its upgrade: the
+        # backup is good, there is just nowhere to record it yet.
+        logger.warning("the %s heartbeat is not recorded: this database has no heartbeats", name)
+        return
     try:
         heartbeats.beat(name, ok=ok, detail=detail[:500])
     except DatabaseError:
