@@ -60,6 +60,8 @@ ALLOWED_WITHOUT_ACCESS_TABLE: dict[str, str] = {
     # Pages of the signed-in person, before any commune is chosen.
     "core:choose_commune": "choosing the commune to work in: no commune yet",
     "core:invitations": "one's own invitations from communes: no commune yet",
+    # Scoped by the province a viewer holds, not by an active commune.
+    "reports:province": "the province roll-up: province viewers only (test_the_province_roll_up_*)",
     # Public by design.
     "core:about": "licence and source (AGPL section 13): for everyone",
     "set_language": "Django's language switch (i18n)",
@@ -381,6 +383,7 @@ def test_every_allow_listed_signed_in_page_is_checked():
     elsewhere = set(_named("public:*")) | set(_named("admin:*"))
     elsewhere |= {"login", "core:about", "healthz", "ops:readyz", "set_language"}
     elsewhere |= {"messaging:zalo_webhook", "messaging:sms_callback"}
+    elsewhere |= {"reports:province"}
     assert named - elsewhere == set(ACCOUNT_PAGES)
 
 
@@ -411,3 +414,20 @@ def test_admin_is_for_superusers_only(commune):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     assert signed_in_client(root).get(reverse("admin:index")).status_code == 200
     assert not Membership.objects.filter(user=root).exists()
+
+
+@pytest.mark.django_db
+def test_the_province_roll_up_is_for_province_viewers_only(commune, far_commune):
+    """Anonymous → sign in; any commune role, or no role → 403; a viewer of the province →
+    200; a viewer of another province asking for this one → 404 (it does not exist)."""
+    url = reverse("reports:province")
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    for role in set(Role) - {Role.PROVINCE_VIEWER}:
+        refused = client_in(user_with_role(role, commune), commune).get(url)
+        assert refused.status_code == 403, role
+    assert signed_in_client(UserFactory(username="khong-vai-tro")).get(url).status_code == 403
+    viewer = signed_in_client(user_with_role(Role.PROVINCE_VIEWER, commune))
+    assert viewer.get(url).status_code == 200
+    elsewhere = signed_in_client(user_with_role(Role.PROVINCE_VIEWER, far_commune))
+    assert elsewhere.get(url, {"province": commune.province.code}).status_code == 404

@@ -16,5 +16,6 @@ def digiward(request: HttpRequest) -> dict[str, Any]:
         "access": access,
         # Templates test `{% if Perm.VIEW_REGISTRY in access.perms %}`: the enum, not strings.
         "Perm": Perm,
+        "province_viewer": getattr(request, "province_viewer", False),
         "DIGIWARD_ENV": settings.DIGIWARD_ENV,
     }

@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from digiward.core import mfa
 from digiward.core.access import SESSION_KEY, access_for, memberships_of, single_commune
-from digiward.core.models import Commune, Membership, User
+from digiward.core.models import Commune, Membership, Role, User
 from digiward.core.request_context import acting_as, origin_from_request
 from digiward.core.text import has_controls, strip_controls
 
@@ -48,9 +48,15 @@ class ActiveCommuneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.access = None  # type: ignore[attr-defined]
+        # Whether the user may open a province roll-up (the menu links to it): read from
+        # the memberships already loaded, no query of its own.
+        request.province_viewer = False  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
             memberships = memberships_of(user)
+            request.province_viewer = any(  # type: ignore[attr-defined]
+                m.role == Role.PROVINCE_VIEWER for m in memberships
+            )
             commune = self._chosen_commune(request, memberships)
             if commune is not None:
                 access = access_for(user, commune, memberships)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from digiward.core.models import Absence, Commune, Role, User
@@ -17,6 +17,7 @@ from digiward.guidance.models import (
     DEFAULT_TEMPLATES,
     Attendance,
     DutyShift,
+    HelpSession,
     MemberAvailability,
     QueueStatus,
     QueueTicket,
@@ -363,3 +364,17 @@ def queue_by_hour(commune: Commune, *, days: int = 28) -> list[HourLoad]:
             )
         )
     return loads
+
+
+def help_sessions_by_commune(commune_ids: list[int], *, start: date, end: date) -> dict[int, int]:
+    """Help sessions logged in each commune of `commune_ids` from `start` to `end`
+    inclusive: one grouped query (the province roll-up)."""
+    rows = (
+        HelpSession.objects.filter(
+            commune_id__in=commune_ids, helped_on__gte=start, helped_on__lte=end
+        )
+        .values_list("commune_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)

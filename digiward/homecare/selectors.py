@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from digiward.core.access import Access
@@ -58,6 +58,7 @@ __all__ = [
     "my_visits",
     "plan_overview",
     "planned_visit",
+    "request_load_by_commune",
     "request_page",
     "visit_needs",
 ]
@@ -437,3 +438,23 @@ def planned_visit(request: HomeSupportRequest) -> HomeVisit | None:
         .only("day", "starts_at")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class RequestLoad:
+    """A commune's home-support requests still open, and how many are past their deadline."""
+
+    open: int = 0
+    overdue: int = 0
+
+
+def request_load_by_commune(commune_ids: list[int], today: date) -> dict[int, RequestLoad]:
+    """Open and overdue requests of each commune in `commune_ids` that has any open: one
+    grouped query (the province roll-up)."""
+    rows = (
+        HomeSupportRequest.objects.filter(commune_id__in=commune_ids, status__in=OPEN_STATUSES)
+        .values("commune_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by()
+    )
+    return {row["commune_id"]: RequestLoad(row["open"], row["overdue"]) for row in rows}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from digiward.registry.journey import LADDER, RUNG, TOP_RUNG, MilestoneKind
 from digiward.registry.models import (
     ELDERLY_AGE,
     Household,
+    Milestone,
     PovertyStandard,
     PovertyStatus,
     RegistrySettings,
@@ -70,6 +71,88 @@ def registry_counts(commune: Commune) -> RegistryCounts:
         with_vneid_level2=residents["vneid2"],
         independent=residents["independent"],
     )
+
+
+ADULT_AGE = 18  # Civil Code 2015, Art. 20: a person aged 18 or more is an adult
+
+
+@dataclass(frozen=True)
+class JourneyReach:
+    """How far a commune's adults have come on the digital journey: the number of adults
+    (the rates' denominator) and how many stand on or above each headline rung."""
+
+    adults: int = 0
+    on_journey: int = 0  # any milestone recorded
+    vneid_level2: int = 0
+    online_service: int = 0
+    independent: int = 0
+
+    def __add__(self, other: JourneyReach) -> JourneyReach:
+        return JourneyReach(
+            *(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__)
+        )
+
+
+def adults(residents: QuerySet[Resident], today: date | None = None) -> QuerySet[Resident]:
+    """Residents the rates are per: living here, aged 18 or more this year (or of unknown
+    age: nobody drops out of the denominator for a missing year of birth), and not marked
+    "the digital journey does not apply"."""
+    youngest_year = (today or timezone.localdate()).year - ADULT_AGE
+    return (
+        residents.filter(status=ResidentStatus.ACTIVE)  # what .active() means
+        .filter(journey_not_applicable=False)
+        .filter(Q(birth_year__isnull=True) | Q(birth_year__lte=youngest_year))
+    )
+
+
+def journey_reach_by_commune(
+    commune_ids: list[int], today: date | None = None
+) -> dict[int, JourneyReach]:
+    """Journey reach of each commune in `commune_ids` that has adults: one grouped query,
+    whatever the number of communes (the province roll-up reads a hundred at once)."""
+    rows = (
+        adults(Resident.objects.filter(commune_id__in=commune_ids), today)
+        .values("commune_id")
+        .annotate(
+            adults=Count("pk"),
+            on_journey=Count("pk", filter=Q(journey_rung__gte=1)),
+            vneid_level2=Count("pk", filter=Q(journey_rung__gte=RUNG[MilestoneKind.VNEID_LEVEL2])),
+            online_service=Count(
+                "pk", filter=Q(journey_rung__gte=RUNG[MilestoneKind.FIRST_ONLINE_SERVICE])
+            ),
+            independent=Count("pk", filter=Q(journey_rung__gte=TOP_RUNG)),
+        )
+        .order_by()
+    )
+    return {
+        row["commune_id"]: JourneyReach(
+            adults=row["adults"],
+            on_journey=row["on_journey"],
+            vneid_level2=row["vneid_level2"],
+            online_service=row["online_service"],
+            independent=row["independent"],
+        )
+        for row in rows
+    }
+
+
+def milestones_by_commune_and_month(
+    commune_ids: list[int], months: list[date]
+) -> dict[tuple[int, date], int]:
+    """Milestones reached per commune and calendar month (months given by their first
+    day, oldest first): the trend of progress. One grouped query."""
+    if not months:
+        return {}
+    start = months[0]
+    rows = (
+        Milestone.objects.filter(commune_id__in=commune_ids, achieved_on__gte=start)
+        .annotate(month=TruncMonth("achieved_on"))
+        .values_list("commune_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # TruncMonth of a DateField is a date on both engines.
+    return {(commune_id, month): n for commune_id, month, n in rows}
 
 
 # ---- Search ---------------------------------------------------------------------------
