@@ -63,7 +63,7 @@ def province(request: HttpRequest) -> HttpResponse:
 
 def _column_labels() -> dict[str, str]:
     return {
-        "name": _("Commune"),
+        "name": _("Commune or ward"),
         "adults": _("Adults"),
         "on_journey": _("Started the journey"),
         "vneid_level2": _("VNeID level 2"),
