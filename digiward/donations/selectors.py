@@ -16,6 +16,7 @@ from digiward.donations.models import (
     Allocation,
     AllocationStatus,
     Campaign,
+    CampaignStatus,
     EntryStatus,
     FollowUp,
     FollowUpStatus,
@@ -293,3 +294,48 @@ def entry_counts(campaign: Campaign) -> dict[str, int]:
         removed=Count("pk", filter=Q(status=EntryStatus.REMOVED)),
     )
     return {k: int(v or 0) for k, v in counts.items()}
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """How far a campaign has come: households on its list, phones it can give, phones
+    allocated and handed over (the dashboard's progress bar is handed over / listed)."""
+
+    campaign: Campaign
+    households_listed: int
+    phones_available: int
+    allocated: int
+    handed_over: int
+
+    @property
+    def percent_handed_over(self) -> int:
+        if not self.households_listed:
+            return 0
+        return min(100, round(100 * self.handed_over / self.households_listed))
+
+
+def campaign_progress(access: Access) -> list[CampaignProgress]:
+    """Every campaign of the commune not yet closed, oldest first: one row each (a commune
+    runs a handful, so a few queries per campaign are cheap)."""
+    campaigns = (
+        campaigns_for(access).exclude(status=CampaignStatus.CLOSED).order_by("starts_on", "pk")
+    )
+    progress = []
+    for campaign in campaigns:
+        entries = entry_counts(campaign)
+        allocations = dict(
+            Allocation.objects.filter(campaign=campaign, kind=ItemKind.PHONE)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        progress.append(
+            CampaignProgress(
+                campaign=campaign,
+                households_listed=entries["listed"] + entries["added"],
+                phones_available=phones_available(campaign),
+                allocated=sum(allocations.get(status, 0) for status in LIVE_ALLOCATION),
+                handed_over=allocations.get(AllocationStatus.HANDED_OVER, 0),
+            )
+        )
+    return progress

@@ -7,10 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from statistics import median
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from digiward.core.models import Absence, Commune, Role, User
 from digiward.guidance.models import (
@@ -19,6 +21,7 @@ from digiward.guidance.models import (
     DutyShift,
     HelpSession,
     MemberAvailability,
+    Outcome,
     QueueStatus,
     QueueTicket,
     Roster,
@@ -31,6 +34,7 @@ from digiward.guidance.models import (
 )
 from digiward.guidance.rostering import closed_days, month_bounds
 from digiward.guidance.services.rules import shift_gaps
+from digiward.registry.selectors import AGE_BANDS as AGE_BAND_YEARS
 
 
 @dataclass
@@ -94,7 +98,7 @@ def month_calendar(
     day = start
     while day <= end:
         week = []
-        for _ in range(7):
+        for _weekday in range(7):
             week.append(
                 DayView(
                     day=day,
@@ -378,3 +382,105 @@ def help_sessions_by_commune(commune_ids: list[int], *, start: date, end: date) 
         .order_by()
     )
     return dict(rows)
+
+
+# ---- The commune dashboard ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """Which help sessions a dashboard counts: logged from `start` to `end` inclusive, and
+    for the people chosen. Age band and sex match what the helper noted of a walk-in
+    visitor, or the registry's record of a resident; area and household classification
+    only residents' sessions (a walk-in has neither)."""
+
+    start: date
+    end: date
+    age_band: str | None = None
+    sex: str | None = None
+    area_id: int | None = None
+    poverty_status: str | None = None
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class HelpBreakdown:
+    total: int
+    by_outcome: list[Tally]
+    by_service: list[Tally]  # the most asked-for procedures, then "other"
+
+
+SERVICES_SHOWN = 8
+
+
+def filtered_sessions(commune: Commune, filters: SessionFilters) -> QuerySet[HelpSession]:
+    sessions = HelpSession.objects.filter(
+        commune=commune, helped_on__gte=filters.start, helped_on__lte=filters.end
+    )
+    if filters.sex:
+        sessions = sessions.filter(Q(sex=filters.sex) | Q(resident__sex=filters.sex))
+    if filters.age_band in AGE_BAND_YEARS:
+        low, high = AGE_BAND_YEARS[filters.age_band]
+        year = filters.end.year
+        sessions = sessions.filter(
+            Q(age_band=filters.age_band)
+            | Q(resident__birth_year__gte=year - high, resident__birth_year__lte=year - low)
+        )
+    if filters.area_id:
+        sessions = sessions.filter(resident__household__area_id=filters.area_id)
+    if filters.poverty_status:
+        sessions = sessions.filter(resident__household__poverty_status=filters.poverty_status)
+    return sessions
+
+
+def help_breakdown(commune: Commune, filters: SessionFilters) -> HelpBreakdown:
+    """Help sessions by outcome and by service: two grouped queries."""
+    sessions = filtered_sessions(commune, filters)
+    outcomes = dict(sessions.values_list("outcome").annotate(n=Count("pk")).order_by())
+    by_outcome = [
+        Tally(value, str(label), outcomes.get(value, 0)) for value, label in Outcome.choices
+    ]
+    services = list(
+        sessions.values_list("procedure_id", "procedure__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "procedure__name")
+    )
+    named = [(pk, name, n) for pk, name, n in services if pk is not None]
+    shown = [Tally(str(pk), name, n) for pk, name, n in named[:SERVICES_SHOWN]]
+    rest = sum(n for _pk, _name, n in named[SERVICES_SHOWN:])
+    rest += sum(n for pk, _name, n in services if pk is None)
+    if rest:
+        shown.append(Tally("other", str(_("Other topics")), rest))
+    return HelpBreakdown(total=sum(outcomes.values()), by_outcome=by_outcome, by_service=shown)
+
+
+@dataclass(frozen=True)
+class DeskWaits:
+    """How long people waited at the desk between taking a number and being called."""
+
+    called: int  # tickets called in the period
+    median_minutes: float | None
+    p90_minutes: float | None  # nine in ten waited at most this long
+    longest_minutes: float | None
+
+
+def desk_waits(commune: Commune, *, start: date, end: date) -> DeskWaits:
+    rows = QueueTicket.objects.filter(
+        commune=commune, issued_on__gte=start, issued_on__lte=end, called_at__isnull=False
+    ).values_list("issued_at", "called_at")
+    waits: list[float] = sorted(
+        max((called - issued).total_seconds() / 60, 0.0) for issued, called in rows
+    )
+    if not waits:
+        return DeskWaits(0, None, None, None)
+
+    def at(share: float) -> float:
+        return round(waits[min(int(share * len(waits)), len(waits) - 1)], 1)
+
+    return DeskWaits(len(waits), round(median(waits), 1), at(0.9), round(waits[-1], 1))

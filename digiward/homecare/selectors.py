@@ -458,3 +458,13 @@ def request_load_by_commune(commune_ids: list[int], today: date) -> dict[int, Re
         .order_by()
     )
     return {row["commune_id"]: RequestLoad(row["open"], row["overdue"]) for row in rows}
+
+
+def open_requests_by_status(commune: Commune) -> dict[str, int]:
+    """The commune's open home-support requests, counted by status: one grouped query."""
+    return dict(
+        HomeSupportRequest.objects.filter(commune=commune, status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
@@ -27,6 +27,7 @@ from digiward.registry.models import (
     RegistrySettings,
     Resident,
     ResidentStatus,
+    Sex,
 )
 
 
@@ -291,10 +292,16 @@ class JourneyFilters:
     age_band: str | None = None
     vulnerability: str | None = None
     poverty_status: str | None = None
+    sex: str | None = None
+    rung: int | None = None  # only those standing on this rung (a dashboard drill-down)
 
 
 def filtered_residents(commune: Commune, filters: JourneyFilters) -> QuerySet[Resident]:
     residents = Resident.objects.for_commune(commune).active()
+    if filters.sex in Sex.values:
+        residents = residents.filter(sex=filters.sex)
+    if filters.rung is not None:
+        residents = residents.filter(journey_rung=filters.rung)
     if filters.area_id:
         residents = residents.filter(household__area_id=filters.area_id)
     if filters.poverty_status:
@@ -343,6 +350,22 @@ def journey_distribution(commune: Commune, filters: JourneyFilters) -> tuple[lis
             )
         )
     return rungs, total
+
+
+def milestones_reached(
+    commune: Commune, filters: JourneyFilters, *, start: date, end: date
+) -> dict[str, int]:
+    """Milestones of each kind reached from `start` to `end` inclusive by the residents
+    `filters` select: the "change this period" beside each rung. One grouped query."""
+    residents = filtered_residents(commune, replace(filters, rung=None))
+    return dict(
+        Milestone.objects.filter(
+            resident__in=residents, achieved_on__gte=start, achieved_on__lte=end
+        )
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def registry_settings_for(commune: Commune) -> RegistrySettings:

@@ -6,5 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/people/", views.dashboard_people, name="dashboard_people"),
     path("province/", views.province, name="province"),
 ]

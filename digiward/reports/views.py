@@ -1,19 +1,32 @@
-"""The home page of each role (what matters today in the active commune) and the
-province viewer's roll-up of every commune of the province."""
+"""The home page of each role (what matters today in the active commune), the commune
+dashboard with the people behind its figures, and the province viewer's roll-up."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from digiward.core.access import CommuneRequest, commune_required
-from digiward.core.models import User
+from digiward.core.audit import audit_record
+from digiward.core.models import AuditAction, User
+from digiward.core.params import id_from
 from digiward.core.permissions import Perm
 from digiward.core.selectors import open_invitations_for
-from digiward.reports.selectors import home_summary, province_rollup, viewer_provinces
+from digiward.registry.journey import LADDER, TOP_RUNG
+from digiward.registry.selectors import filtered_residents
+from digiward.reports.forms import DashboardFilterForm
+from digiward.reports.selectors import (
+    commune_dashboard,
+    home_summary,
+    province_rollup,
+    viewer_provinces,
+)
 from digiward.reports.selectors.province import SORTS
 
 
@@ -72,3 +85,61 @@ def _column_labels() -> dict[str, str]:
         "help_sessions": _("Help sessions (30 days)"),
         "overdue": _("Home-support requests overdue"),
     }
+
+
+@commune_required(Perm.VIEW_STATISTICS)
+def dashboard(request: CommuneRequest) -> HttpResponse:
+    """The commune's figures on one screen, each tile with its numbers in a table."""
+    form = DashboardFilterForm(request.GET or None, commune=request.access.commune)
+    board = commune_dashboard(request.access, form.filters())
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "board": board, "query": _filter_query(request)},
+    )
+
+
+@commune_required(Perm.VIEW_REGISTRY)
+def dashboard_people(request: CommuneRequest) -> HttpResponse:
+    """The people behind one rung of the ladder, with the dashboard's filters: a figure
+    explains itself. Reading names is audited like any other list of residents."""
+    commune = request.access.commune
+    raw = request.GET.get("rung", "")
+    rung = 0 if raw == "0" else id_from(raw)
+    if rung is None or not 0 <= rung <= TOP_RUNG:
+        raise Http404
+    form = DashboardFilterForm(request.GET, commune=commune)
+    filters = replace(form.filters().journey(), rung=rung)
+    residents = (
+        filtered_residents(commune, filters)
+        .select_related("household", "household__area")
+        .order_by("name_folded", "pk")
+    )
+    page = Paginator(residents, 25).get_page(request.GET.get("page"))
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=commune,
+        object_type="registry.resident",
+        object_repr=f"dashboard: residents on step {rung}, page {page.number}",
+    )
+    return render(
+        request,
+        "reports/dashboard_people.html",
+        {
+            "form": form,
+            "rung": rung,
+            "rung_label": _("No milestone yet") if rung == 0 else LADDER[rung - 1].label,
+            "page_obj": page,
+            "query": _filter_query(request),
+        },
+    )
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The dashboard's filters as a query string, for links that keep them."""
+    kept = QueryDict(mutable=True)
+    for key in ("period", "area", "age_band", "sex", "poverty_status"):
+        value = request.GET.get(key)
+        if value:
+            kept[key] = value
+    return kept.urlencode()

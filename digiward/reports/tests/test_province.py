@@ -23,7 +23,7 @@ from digiward.registry.models import Milestone, ResidentStatus
 from digiward.registry.tests.factories import ResidentFactory
 from digiward.reports.selectors import province_rollup
 from digiward.reports.selectors.province import trend_months
-from digiward.reports.templatetags.sparklines import points
+from digiward.reports.templatetags.charts import points
 
 pytestmark = pytest.mark.django_db
 
