@@ -44,7 +44,7 @@ def sparkline(values: Sequence[int]) -> str:
     )
 
 
-BAR_WIDTH, BAR_ROW, LABEL_SHARE, LABEL_CHARS = 400, 24, 0.46, 30
+BAR_WIDTH, BAR_ROW, LABEL_SHARE, LABEL_CHARS = 320, 26, 0.5, 20
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def bar_rows(items: Sequence[tuple[str, int]]) -> list[BarRow]:
     """Where each bar goes: one row per item, bars scaled to the largest value, labels
     shortened to fit their column."""
     top = max((value for _label, value in items), default=0) or 1
-    room = BAR_WIDTH * (1 - LABEL_SHARE) - 44  # leave space for the number after the bar
+    room = BAR_WIDTH * (1 - LABEL_SHARE) - 40  # leave space for the number after the bar
     return [
         BarRow(
             y=i * BAR_ROW,
@@ -82,14 +82,14 @@ def bar_chart(items: Sequence[tuple[str, int]]) -> SafeString:
         '<text x="{}" y="{}" class="bar-value">{}</text>',
         (
             (
-                row.y + 16,
+                row.y + 17,
                 row.label,
                 x0,
                 row.y + 5,
                 row.width,
                 BAR_ROW - 10,
                 x0 + row.width + 6,
-                row.y + 16,
+                row.y + 17,
                 row.value,
             )
             for row in rows

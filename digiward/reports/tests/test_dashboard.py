@@ -244,5 +244,5 @@ def test_bars_scale_to_the_largest_and_long_labels_are_shortened():
     rows = bar_rows([("Một", 10), ("Hai", 5), ("x" * 40, 0)])
     assert rows[0].width == 2 * rows[1].width > 0
     assert rows[2].width == 0
-    assert len(rows[2].label) == 30 and rows[2].label.endswith("…")
-    assert [row.y for row in rows] == [0, 24, 48]
+    assert len(rows[2].label) == 20 and rows[2].label.endswith("…")
+    assert [row.y for row in rows] == [0, 26, 52]
