@@ -350,5 +350,6 @@ def public_urls(objects: dict[str, Any]) -> dict[str, str]:
         "public:help_at_home": reverse("public:help_at_home"),
         "public:help_done": reverse("public:help_done"),
         "public:status": reverse("public:status"),
+        "public:figures": reverse("public:figures"),
         "public:set_language": reverse("public:set_language", args=["en"]),
     }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("nho-ho-tro/", views.help_at_home, name="help_at_home"),
     path("nho-ho-tro/da-gui/", views.help_done, name="help_done"),
     path("tra-cuu/", views.status_lookup, name="status"),
+    path("so-lieu/", views.figures, name="figures"),
     path("ngon-ngu/<str:code>/", views.set_language, name="set_language"),
 ]

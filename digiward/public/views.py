@@ -52,6 +52,7 @@ from digiward.procedures.selectors import (
     search_procedures,
     shortlist,
 )
+from digiward.public.figures import public_figures
 from digiward.public.forms import HelpAtHomeForm, StatusLookupForm
 from digiward.public.page_cache import CSRF_MARK, cached_page, content_stamp
 
@@ -417,3 +418,23 @@ def set_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
         secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
     )
     return response
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    """The ward's figures. Kept a minute per worker like the other public pages: the
+    figures are at most a minute old, and a crowd costs one count a minute."""
+    commune = public_commune()
+    if commune is None:
+        raise Http404
+    return HttpResponse(
+        cached_page(
+            request,
+            name="figures",
+            commune=commune,
+            render=lambda: render_to_string(
+                "public/figures.html",
+                {"commune": commune, "figures": public_figures(commune)},
+                request=request,
+            ),
+        )
+    )

@@ -294,10 +294,13 @@ class JourneyFilters:
     poverty_status: str | None = None
     sex: str | None = None
     rung: int | None = None  # only those standing on this rung (a dashboard drill-down)
+    adults_only: bool = False  # only the adults the journey's rates are per (see `adults`)
 
 
 def filtered_residents(commune: Commune, filters: JourneyFilters) -> QuerySet[Resident]:
-    residents = Resident.objects.for_commune(commune).active()
+    residents: QuerySet[Resident] = Resident.objects.for_commune(commune).active()
+    if filters.adults_only:
+        residents = adults(residents)
     if filters.sex in Sex.values:
         residents = residents.filter(sex=filters.sex)
     if filters.rung is not None:

@@ -27,6 +27,7 @@ CACHED = [
     "/nho-ho-tro/",
     "/tra-cuu/",
     "/huong-dan/?q=khai+sinh",
+    "/so-lieu/",
 ]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -47,7 +47,10 @@ class DashboardFilters:
     poverty_status: str | None = None
 
     def journey(self) -> JourneyFilters:
+        # The ladder counts adults, as the province roll-up's rates do: a toddler is not
+        # "behind" on VNeID (issue 12 found the stuck list led with them).
         return JourneyFilters(
+            adults_only=True,
             area_id=self.area_id,
             age_band=self.age_band,
             sex=self.sex,
@@ -88,7 +91,7 @@ class Dashboard:
     end: date
     computed_at: datetime
     ladder: list[LadderRung]
-    residents: int
+    adults: int
     help: HelpBreakdown
     waits: DeskWaits
     home_support: HomeSupportTile
@@ -116,7 +119,7 @@ def commune_dashboard(
     today = today or timezone.localdate()
     commune = access.commune
     start, end = period_bounds(filters.period, today)
-    rungs, residents = journey_distribution(commune, filters.journey())
+    rungs, adults = journey_distribution(commune, filters.journey())
     reached = milestones_reached(commune, filters.journey(), start=start, end=end)
     ladder = [LadderRung(rung, reached.get(rung.kind, 0) if rung.kind else None) for rung in rungs]
     help_tile = help_breakdown(
@@ -149,7 +152,7 @@ def commune_dashboard(
         end=end,
         computed_at=timezone.now(),
         ladder=ladder,
-        residents=residents,
+        adults=adults,
         help=help_tile,
         waits=desk_waits(commune, start=start, end=end),
         home_support=home_support,

@@ -65,10 +65,11 @@ def test_the_ladder_adds_up_to_the_residents_and_per_area_to_the_commune(
         household = HouseholdFactory(commune=commune, area=areas[i % 3])
         ResidentFactory(commune=commune, household=household, journey_rung=rung)
     ResidentFactory(commune=other_commune, journey_rung=8)  # never counted here
+    ResidentFactory(commune=commune, journey_rung=0, birth_year=TODAY.year - 3)  # a child
 
     whole = _board(admin, commune)
-    assert whole.residents == 10
-    assert sum(item.rung.count for item in whole.ladder) == whole.residents
+    assert whole.adults == 10
+    assert sum(item.rung.count for item in whole.ladder) == whole.adults
     assert [item.rung.count for item in whole.ladder] == [1, 2, 1, 1, 1, 3, 0, 0, 1]
     per_area = [_board(admin, commune, area_id=area.pk) for area in areas]
     for number in range(9):  # every rung: khu vực → commune
@@ -197,7 +198,7 @@ def test_a_wrong_filter_is_said_and_the_whole_commune_shown(commune, other_commu
     elsewhere = AreaFactory(commune=other_commune)
     response = client_in(admin, commune).get(reverse("reports:dashboard"), {"area": elsewhere.pk})
     assert response.status_code == 200
-    assert response.context["board"].residents == 1
+    assert response.context["board"].adults == 1
     assert response.context["form"].errors
 
 
@@ -226,8 +227,9 @@ def test_people_of_a_step_that_does_not_exist_is_a_404(commune, officer, rung):
     assert response.status_code == 404
 
 
-def test_people_on_rung_zero_are_listed(commune, officer):
+def test_people_on_rung_zero_are_the_adults_the_ladder_counts(commune, officer):
     nobody_yet = ResidentFactory(commune=commune, journey_rung=0)
+    ResidentFactory(commune=commune, journey_rung=0, birth_year=TODAY.year - 2)  # not an adult
     response = client_in(officer, commune).get(reverse("reports:dashboard_people"), {"rung": "0"})
     assert list(response.context["page_obj"]) == [nobody_yet]
 
