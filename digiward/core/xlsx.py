@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,6 +21,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 EXCEL_CELL_LIMIT = 32_767  # characters in one cell
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: a title row, the subtitle, bold headers, then rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] | None = None
+    # Excel number formats by column (None: as written), e.g. "#,##0" or "0.0%".
+    number_formats: Sequence[str | None] = ()
 
 
 def build_workbook(
@@ -32,30 +45,63 @@ def build_workbook(
     on_row: Callable[[int], None] | None = None,
 ) -> bytes:
     """A one-sheet .xlsx (streamed with write-only mode, so 100,000 rows fit in memory)."""
+    return build_book(
+        subtitle=subtitle,
+        sheets=[Sheet(title=title, headers=headers, rows=rows, widths=widths)],
+        on_row=on_row,
+    )
+
+
+def build_book(
+    *,
+    subtitle: str,
+    sheets: Sequence[Sheet],
+    on_row: Callable[[int], None] | None = None,
+) -> bytes:
+    """An .xlsx with one sheet per section, each with frozen headers (write-only mode)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", title)[:31])
-    for index, width in enumerate(widths or [18] * len(headers)):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A4"
-    heading = text_cell(sheet, title)
-    heading.font = Font(bold=True, size=14)
-    sheet.append([heading])
-    sheet.append([text_cell(sheet, subtitle)])
-    header_cells = []
-    for text in headers:
-        cell = text_cell(sheet, text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for count, row in enumerate(rows, start=1):
-        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in row])
-        if on_row is not None:
-            on_row(count)
+    count = 0
+    for spec in sheets:
+        sheet = book.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", spec.title)[:31])
+        for index, width in enumerate(spec.widths or [18] * len(spec.headers)):
+            sheet.column_dimensions[_column_letter(index)].width = width
+        sheet.freeze_panes = "A4"
+        heading = text_cell(sheet, spec.title)
+        heading.font = Font(bold=True, size=14)
+        sheet.append([heading])
+        sheet.append([text_cell(sheet, subtitle)])
+        header_cells = []
+        for text in spec.headers:
+            cell = text_cell(sheet, text)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        formats = list(spec.number_formats)
+        for row in spec.rows:
+            sheet.append(
+                [
+                    _cell(sheet, v, formats[i] if i < len(formats) else None)
+                    for i, v in enumerate(row)
+                ]
+            )
+            count += 1
+            if on_row is not None:
+                on_row(count)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet: Any, value: Any, number_format: str | None) -> Any:
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    if number_format is None or value is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def text_cell(sheet: Any, value: str) -> WriteOnlyCell:

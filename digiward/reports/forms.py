@@ -1,7 +1,9 @@
-"""The dashboard's filters: one period and one group of people for every tile."""
+"""The dashboard's filters (one period and one group of people for every tile) and the
+monthly report's form."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from digiward.core.models import Commune
 from digiward.registry.models import Area, PovertyStatus, Sex
 from digiward.registry.selectors import AGE_BANDS
+from digiward.reports.monthly import MonthError, parse_month
 from digiward.reports.selectors.dashboard import DEFAULT_PERIOD, PERIODS, DashboardFilters
 
 
@@ -47,3 +50,27 @@ class DashboardFilterForm(forms.Form):
             sex=data["sex"] or None,
             poverty_status=data["poverty_status"] or None,
         )
+
+
+class MonthlyReportForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        help_text=_("As YYYY-MM, for example 2026-11."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    format = forms.ChoiceField(
+        label=_("File"),
+        choices=[
+            ("xlsx", _("Excel (one sheet per section)")),
+            ("pdf", _("PDF (to print and sign)")),
+        ],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_month(self) -> date:
+        try:
+            return parse_month(self.cleaned_data["month"])
+        except MonthError as error:
+            raise forms.ValidationError(str(error)) from error

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/people/", views.dashboard_people, name="dashboard_people"),
+    path("dashboard/monthly-report/", views.monthly_report, name="monthly_report"),
     path("province/", views.province, name="province"),
 ]

@@ -4,23 +4,27 @@ dashboard with the people behind its figures, and the province viewer's roll-up.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.access import CommuneRequest, commune_required
 from digiward.core.audit import audit_record
+from digiward.core.jobs import jobs_visible_to
 from digiward.core.models import AuditAction, User
 from digiward.core.params import id_from
 from digiward.core.permissions import Perm
 from digiward.core.selectors import open_invitations_for
 from digiward.registry.journey import LADDER, TOP_RUNG
 from digiward.registry.selectors import filtered_residents
-from digiward.reports.forms import DashboardFilterForm
+from digiward.reports.forms import DashboardFilterForm, MonthlyReportForm
+from digiward.reports.jobs import MONTHLY_KIND, monthly_report_start
 from digiward.reports.selectors import (
     commune_dashboard,
     home_summary,
@@ -143,3 +147,24 @@ def _filter_query(request: HttpRequest) -> str:
         if value:
             kept[key] = value
     return kept.urlencode()
+
+
+@commune_required(Perm.VIEW_STATISTICS)
+def monthly_report(request: CommuneRequest) -> HttpResponseBase:
+    """Ask for the month's report; it is written in the background and downloaded from
+    the job's page (every download is audited there)."""
+    request.access.require(Perm.VIEW_JOBS)  # the file is fetched from the job's page
+    if request.method == "POST":
+        form = MonthlyReportForm(request.POST)
+        if form.is_valid():
+            job = monthly_report_start(
+                access=request.access,
+                month=form.cleaned_data["month"],
+                fmt=form.cleaned_data["format"],
+            )
+            return redirect("core:job_detail", job_id=job.pk)
+    else:
+        last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+        form = MonthlyReportForm(initial={"month": f"{last_month:%Y-%m}", "format": "xlsx"})
+    recent = jobs_visible_to(request.access).filter(kind=MONTHLY_KIND).order_by("-created_at")[:10]
+    return render(request, "reports/monthly_report.html", {"form": form, "recent": recent})

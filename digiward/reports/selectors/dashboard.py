@@ -112,13 +112,18 @@ class Dashboard:
 
 
 def commune_dashboard(
-    access: Access, filters: DashboardFilters, today: date | None = None
+    access: Access,
+    filters: DashboardFilters,
+    today: date | None = None,
+    *,
+    bounds: tuple[date, date] | None = None,
 ) -> Dashboard:
     """Every tile over the same period and people; campaigns only for those who may see
     them (a province viewer opening the commune does not)."""
     today = today or timezone.localdate()
     commune = access.commune
-    start, end = period_bounds(filters.period, today)
+    # `bounds` (a calendar month for the monthly report) overrides the filters' period.
+    start, end = bounds or period_bounds(filters.period, today)
     rungs, adults = journey_distribution(commune, filters.journey())
     reached = milestones_reached(commune, filters.journey(), start=start, end=end)
     ladder = [LadderRung(rung, reached.get(rung.kind, 0) if rung.kind else None) for rung in rungs]
