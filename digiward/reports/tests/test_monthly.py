@@ -119,9 +119,9 @@ def test_asking_for_a_report_starts_a_job_whose_file_is_audited(
 def test_a_wrong_month_is_said_and_kept(commune, admin):
     client = client_in(admin, commune)
     for typed, message in (
-        ("11/2026", "YYYY-MM"),
-        ("2026-13", "YYYY-MM"),
-        (f"{timezone.localdate().year + 1}-01", "not begun"),
+        ("11/2026", "NNNN-TT, ví dụ 2026-11"),  # the form speaks Vietnamese by default
+        ("2026-13", "NNNN-TT, ví dụ 2026-11"),
+        (f"{timezone.localdate().year + 1}-01", "chưa bắt đầu"),
     ):
         response = client.post(reverse("reports:monthly_report"), {"month": typed, "format": "pdf"})
         assert response.status_code == 200
@@ -168,7 +168,7 @@ def test_the_command_writes_the_file_and_audits_it(ward, tmp_path):
             "-o",
             str(target),
         )
-    with pytest.raises(CommandError, match="YYYY-MM"):
+    with pytest.raises(CommandError, match="2026-11"):
         call_command(
             "monthly_report",
             "--commune",
