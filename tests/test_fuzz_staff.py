@@ -36,6 +36,9 @@ pytestmark = pytest.mark.django_db
 STAFF_URLS: dict[str, dict[str, list[str]]] = {
     "core": {
         "reports:home": [],
+        "reports:dashboard": [],
+        "reports:dashboard_people": [],
+        "reports:monthly_report": [],
         "core:member_list": [],
         "core:member_add": [],
         "core:member_detail": ["member"],

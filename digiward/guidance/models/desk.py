@@ -215,6 +215,12 @@ class HelpSession(CommuneOwned):
         ]
         indexes = [
             models.Index(fields=["commune", "-helped_on"], name="guidance_session_day"),
+            # The dashboard's counts by outcome and procedure over a period read this
+            # index alone, never the table (issue 15, bench_dashboard.py).
+            models.Index(
+                fields=["commune", "helped_on", "outcome", "procedure"],
+                name="guidance_session_counts",
+            ),
             models.Index(fields=["helper", "-helped_on"], name="guidance_session_helper"),
         ]
 
