@@ -231,8 +231,10 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     built = time.perf_counter() - started
-    print(f"engine: {engine}; data: {residents:,} residents, {sessions:,} help sessions "
-          f"(built in {built:.0f} s)")
+    print(
+        f"engine: {engine}; data: {residents:,} residents, {sessions:,} help sessions "
+        f"(built in {built:.0f} s)"
+    )
 
     client = _client_for(commune)
     dashboard = reverse("reports:dashboard")
@@ -240,14 +242,20 @@ def main() -> None:
     cases = [
         ("dashboard, this month", dashboard, {}),
         ("dashboard, this year", dashboard, {"period": "this_year"}),
-        ("dashboard, area + sex", dashboard, {"period": "this_year", "area": area.pk, "sex": "female"}),
+        (
+            "dashboard, area + sex",
+            dashboard,
+            {"period": "this_year", "area": area.pk, "sex": "female"},
+        ),
         ("people on rung 5", reverse("reports:dashboard_people"), {"rung": 5}),
     ]
     for name, url_, params in cases:
         figures = timed(client, url_, params, args.repeats)
         verdict = "PASS" if figures["median"] < 300 else "FAIL"
-        print(f"{name:<24} median {figures['median']:7.1f} ms  max {figures['max']:7.1f} ms  "
-              f"(goal < 300 ms: {verdict})")
+        print(
+            f"{name:<24} median {figures['median']:7.1f} ms  max {figures['max']:7.1f} ms  "
+            f"(goal < 300 ms: {verdict})"
+        )
 
     # The province roll-up: communes of 1,000 residents and 10,000 sessions each.
     others = list(
@@ -263,8 +271,10 @@ def main() -> None:
             started = time.perf_counter()
             rollup = province_rollup(commune.province)
             times.append((time.perf_counter() - started) * 1000)
-        print(f"roll-up, {len(rollup.rows):>3} communes with data: median "
-              f"{statistics.median(times):7.1f} ms")
+        print(
+            f"roll-up, {len(rollup.rows):>3} communes with data: median "
+            f"{statistics.median(times):7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

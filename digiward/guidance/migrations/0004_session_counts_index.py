@@ -5,18 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0011_outbox_sending'),
-        ('guidance', '0003_queue_service_priority'),
-        ('procedures', '0002_procedure_unsourced'),
-        ('registry', '0006_journey_scope_and_registry_settings'),
+        ("core", "0011_outbox_sending"),
+        ("guidance", "0003_queue_service_priority"),
+        ("procedures", "0002_procedure_unsourced"),
+        ("registry", "0006_journey_scope_and_registry_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='helpsession',
-            index=models.Index(fields=['commune', 'helped_on', 'outcome', 'procedure'], name='guidance_session_counts'),
+            model_name="helpsession",
+            index=models.Index(
+                fields=["commune", "helped_on", "outcome", "procedure"],
+                name="guidance_session_counts",
+            ),
         ),
     ]
