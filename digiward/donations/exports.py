@@ -108,13 +108,15 @@ def sponsor_report_xlsx(report: SponsorReport) -> bytes:
             "",
         ]
     )
-    for milestone in report.milestones:
+    few = _("fewer than 5")
+    for milestone in report.milestones_shown:  # small counts hidden (core.disclosure)
+        since = few if milestone.since_handover is None else milestone.since_handover
         rows.append(
             [
                 _("Recipients who reached"),
                 milestone.label,
-                milestone.recipients,
-                _("%(n)s since the handover") % {"n": milestone.since_handover},
+                few if milestone.recipients is None else milestone.recipients,
+                _("%(n)s since the handover") % {"n": since},
             ]
         )
     for story in report.stories:

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from digiward.core.access import Access
+from digiward.core.disclosure import suppress
 from digiward.core.permissions import Perm
 from digiward.donations import ranking
 from digiward.donations.models import (
@@ -165,6 +166,16 @@ class MilestoneCount:
     since_handover: int  # of them, reached on or after their handover
 
 
+@dataclass(frozen=True)
+class ShownMilestone:
+    """A milestone row as a sponsor may see it: None where fewer than 5 people would show."""
+
+    kind: str
+    label: str
+    recipients: int | None
+    since_handover: int | None
+
+
 @dataclass
 class Story:
     """A recipient who agreed that the sponsor may see their name and progress."""
@@ -203,6 +214,17 @@ class SponsorReport:
     @property
     def handed_over_vnd(self) -> int:
         return sum(k.handed_over_vnd for k in self.kinds)
+
+    @property
+    def milestones_shown(self) -> list[ShownMilestone]:
+        """The milestone table with small counts hidden (core.disclosure), column by column:
+        "2 recipients reached VNeID level 2" in a small campaign points at people."""
+        reached = suppress([m.recipients for m in self.milestones])
+        since = suppress([m.since_handover for m in self.milestones])
+        return [
+            ShownMilestone(m.kind, m.label, r, h)
+            for m, r, h in zip(self.milestones, reached, since, strict=True)
+        ]
 
 
 def sponsor_report(campaign: Campaign) -> SponsorReport:

@@ -88,3 +88,24 @@ def test_the_households_list_notes_stay_while_someone_is_left(commune, officer, 
     PriorityEntry.objects.filter(household=s.households[0]).update(note="Ghi chú của tổ")
     resident_anonymise(access=access_for(admin, commune), resident=s.head(0), reason="Đơn")
     assert PriorityEntry.objects.get(household=s.households[0]).note == "Ghi chú của tổ"
+
+
+def test_the_sponsor_sees_no_milestone_count_below_five(commune, officer):
+    """The milestone table a sponsor sees (page, Excel, PDF all read `milestones_shown`):
+    small counts hidden column by column, with the next smallest when one alone would be
+    given back; the raw counts stay for the commune's own use."""
+    from digiward.donations.selectors import MilestoneCount
+
+    s = scenario(commune, officer, households=3, phones=2, sims=0)
+    report = dataclasses.replace(
+        sponsor_report(s.campaign),
+        milestones=[
+            MilestoneCount("has_smartphone", "A", recipients=12, since_handover=3),
+            MilestoneCount("has_sim", "B", recipients=7, since_handover=6),
+            MilestoneCount("vneid_level1", "C", recipients=0, since_handover=0),
+        ],
+    )
+    shown = report.milestones_shown
+    assert [m.recipients for m in shown] == [12, 7, 0]
+    assert [m.since_handover for m in shown] == [None, None, 0]
+    assert [m.since_handover for m in report.milestones] == [3, 6, 0]
