@@ -9,6 +9,7 @@ class GuidanceConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app holds about a person, for export, anonymisation and retention.
+        from digiward.guidance import signals  # noqa: F401  (the daily counts follow sessions)
         from digiward.guidance.privacy import register
 
         register()

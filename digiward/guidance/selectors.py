@@ -10,7 +10,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from digiward.guidance.models import (
     Attendance,
     DutyShift,
     HelpSession,
+    HelpSessionDay,
     MemberAvailability,
     Outcome,
     QueueStatus,
@@ -431,13 +432,14 @@ def filtered_sessions(commune: Commune, filters: SessionFilters) -> QuerySet[Hel
     residents = Resident.objects.filter(commune=commune)
     if filters.sex:
         chosen = residents.filter(sex=filters.sex).values("pk")
-        sessions = sessions.filter(Q(sex=filters.sex) | Q(resident_id__in=chosen))
+        # The walk-in's noted sex, else the resident's: each session counts once.
+        sessions = sessions.filter(Q(sex=filters.sex) | Q(sex="", resident_id__in=chosen))
     if filters.age_band in AGE_BAND_YEARS:
         low, high = AGE_BAND_YEARS[filters.age_band]
         year = filters.end.year
         chosen = residents.filter(birth_year__gte=year - high, birth_year__lte=year - low)
         sessions = sessions.filter(
-            Q(age_band=filters.age_band) | Q(resident_id__in=chosen.values("pk"))
+            Q(age_band=filters.age_band) | Q(age_band="", resident_id__in=chosen.values("pk"))
         )
     if filters.area_id:
         chosen = residents.filter(household__area_id=filters.area_id).values("pk")
@@ -448,15 +450,30 @@ def filtered_sessions(commune: Commune, filters: SessionFilters) -> QuerySet[Hel
     return sessions
 
 
-def help_breakdown(commune: Commune, filters: SessionFilters) -> HelpBreakdown:
-    """Help sessions by outcome and by service, from one grouped query (outcome ×
-    procedure) read off the covering index, and the names of the procedures shown."""
-    cells = list(
-        filtered_sessions(commune, filters)
-        .values_list("outcome", "procedure_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def help_breakdown(
+    commune: Commune, filters: SessionFilters, *, live: bool = False
+) -> HelpBreakdown:
+    """Help sessions by outcome and by service: from the daily counts (`HelpSessionDay`),
+    or from the sessions themselves when a filter needs the resident's household (area,
+    classification) or `live` is asked for (the tests compare the two)."""
+    if live or filters.area_id or filters.poverty_status:
+        cells = list(
+            filtered_sessions(commune, filters)
+            .values_list("outcome", "procedure_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    else:
+        days = HelpSessionDay.objects.filter(
+            commune=commune, day__gte=filters.start, day__lte=filters.end
+        )
+        if filters.sex:
+            days = days.filter(sex=filters.sex)
+        if filters.age_band in AGE_BAND_YEARS:
+            days = days.filter(age_band=filters.age_band)
+        cells = list(
+            days.values_list("outcome", "procedure_ref").annotate(n=Sum("sessions")).order_by()
+        )
     outcomes: dict[str, int] = defaultdict(int)
     services: dict[int | None, int] = defaultdict(int)
     for outcome, procedure_id, n in cells:

@@ -246,3 +246,25 @@ class HelpSession(CommuneOwned):
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+class HelpSessionDay(CommuneOwned):
+    """The help sessions of one commune and day, counted by outcome, procedure and the
+    helped person's age band and sex: what the dashboard reads for a long period, 365 rows
+    a year instead of every session (issue 15, decision 72). Kept by
+    `guidance.summaries` whenever a session is saved or deleted; `digiward
+    rebuild_help_summaries` rebuilds it after rows were written around the ORM."""
+
+    day = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    procedure_ref = models.IntegerField(null=True)  # the procedure's id; None: other topic
+    # The walk-in's noted band and sex, or the resident's at the session's date; "" unknown.
+    age_band = models.CharField(max_length=6, blank=True)
+    sex = models.CharField(max_length=6, blank=True)
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["commune", "day"], name="guidance_sessionday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.outcome} × {self.sessions}"
