@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "digiward.public",
     "digiward.messaging",
     "digiward.reports",
+    "digiward.api",
     "digiward.ops",
     "digiward.demo",
 ]
@@ -348,6 +349,9 @@ DIGIWARD_MAX_PUBLIC_REQUEST_BYTES = (
     env.int("DIGIWARD_MAX_PUBLIC_REQUEST_KB", 256, minimum=16) * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# API calls per minute: per token, and per address on the public endpoints (guides).
+DIGIWARD_API_RATE_PER_MINUTE = env.int("DIGIWARD_API_RATE_PER_MINUTE", 600, minimum=1)
+DIGIWARD_API_PUBLIC_RATE_PER_MINUTE = env.int("DIGIWARD_API_PUBLIC_RATE_PER_MINUTE", 300, minimum=1)
 
 # --- Retention of personal data (Decree 13/2023/NĐ-CP Art. 3: kept no longer than needed) ----
 # Applied by `digiward apply_retention` (run it daily from cron or a systemd timer).

@@ -5,11 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from digiward.api.urls import api_urls
 from digiward.core.views import mfa
 from digiward.core.views.auth import PasswordChangeView, SignInView
 from digiward.core.views.pages import healthz
 
 urlpatterns = [
+    path("", include("digiward.api.urls")),  # /app/account/tokens/ and /api/openapi.json
+    path("api/v1/", api_urls),
     path("", include("digiward.public.urls")),
     path("app/", include("digiward.reports.urls")),
     path("app/", include("digiward.core.urls")),

@@ -39,6 +39,7 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "reports:dashboard": [],
         "reports:dashboard_people": [],
         "reports:monthly_report": [],
+        "api:tokens": [],
         "core:member_list": [],
         "core:member_add": [],
         "core:member_detail": ["member"],

@@ -69,6 +69,11 @@ ALLOWED_WITHOUT_ACCESS_TABLE: dict[str, str] = {
     "ops:readyz": "readiness for monitoring: no session, no personal data (test_readyz_*)",
     # The Django admin: superusers only, checked by test_admin_is_for_superusers_only.
     "admin:*": "Django admin (operators of the installation), not a commune page",
+    # The API: a token instead of a session. digiward/api/tests/test_api_access.py holds
+    # its own access table (every operation of the schema, checked complete there).
+    "api-v1:*": "the API: its own access table in test_api_access.py",
+    "api:openapi": "the API's schema: public, no personal data",
+    "api:token_revoke": "one's own token only: another's is a 404 (test_tokens.py)",
     # Called by the gateways, not by people: checked by test_gateway_webhooks_refuse_*.
     "messaging:zalo_webhook": "Zalo's delivery events: no session, checked by its signature",
     "messaging:sms_callback": "the SMS gateway's receipts: no session, a secret token in the URL",
@@ -384,6 +389,8 @@ def test_every_allow_listed_signed_in_page_is_checked():
     elsewhere |= {"login", "core:about", "healthz", "ops:readyz", "set_language"}
     elsewhere |= {"messaging:zalo_webhook", "messaging:sms_callback"}
     elsewhere |= {"reports:province"}
+    # The API's operations, its schema and the revoke button: digiward/api/tests.
+    elsewhere |= set(_named("api-v1:*")) | {"api:openapi", "api:token_revoke"}
     assert named - elsewhere == set(ACCOUNT_PAGES)
 
 

@@ -14,11 +14,13 @@ from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from digiward.core import mfa
 from digiward.core.access import SESSION_KEY, access_for, memberships_of, single_commune
 from digiward.core.models import Commune, Membership, Role, User
+from digiward.core.problems import is_api_request, problem_response
 from digiward.core.request_context import acting_as, origin_from_request
 from digiward.core.text import has_controls, strip_controls
 
@@ -176,6 +178,14 @@ class RequestSizeLimitMiddleware:
             else settings.DIGIWARD_MAX_PUBLIC_REQUEST_BYTES
         )
         if length > limit:
+            if is_api_request(request):
+                return problem_response(
+                    request,
+                    status=413,
+                    code="request_too_large",
+                    title=_("The request is too large"),
+                    detail=_("At most %(kb)d KB.") % {"kb": limit // 1024},
+                )
             return render(
                 request,
                 "errors/too_large.html",

@@ -92,6 +92,15 @@ def acting_as(origin: Origin) -> Iterator[Origin]:
         _current.reset(token)
 
 
+def adopt(origin: Origin) -> None:
+    """Make `origin` current for the rest of this request.
+
+    An API call authenticates inside the view, after RequestContextMiddleware set an
+    anonymous origin; that middleware's `acting_as` resets the variable when the
+    request ends, so nothing leaks into the next request on this thread."""
+    _current.set(origin)
+
+
 def command_origin(command: str, user: User | None = None) -> Origin:
     return Origin(source="command", path=command[:500], user=user, label=_os_user())
 
