@@ -14,7 +14,7 @@ DIGIWARD := $(BIN)/digiward
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo serve test test-pg test-browser lint audit format bench translations messages clean
+.PHONY: demo serve test test-pg test-browser lint audit api-fuzz format bench translations messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "DigiWard needs Python 3.11"'
@@ -60,6 +60,9 @@ lint: $(VENV)/.dev
 	DIGIWARD_ENV=test $(DIGIWARD) check --fail-level WARNING
 	DIGIWARD_ENV=test $(DIGIWARD) makemigrations --check --dry-run
 	$(DIGIWARD) compile_translations --check -v0 > /dev/null
+
+api-fuzz: $(VENV)/.dev translations
+	@scripts/api-fuzz.sh
 
 audit:
 	@scripts/audit-dependencies.sh

@@ -41,3 +41,6 @@ urlpatterns = [
     path("", include("digiward.ops.urls")),  # /readyz
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "digiward.core.views.errors.page_not_found"
+handler500 = "digiward.core.views.errors.server_error"

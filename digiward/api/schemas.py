@@ -73,9 +73,9 @@ class MilestoneOut(Schema):
 
 
 class MilestoneIn(Schema):
-    kind: MilestoneKind
-    achieved_on: date
-    detail: str = Field("", max_length=200)
+    kind: MilestoneKind = Field(..., examples=["vneid_level2"])
+    achieved_on: date = Field(..., examples=["2026-11-20"])
+    detail: str = Field("", max_length=200, examples=["Kích hoạt tại bàn hỗ trợ"])
 
 
 class MilestoneRecorded(Schema):
@@ -97,16 +97,16 @@ class HelpSessionOut(Schema):
 
 
 class HelpSessionIn(Schema):
-    outcome: Outcome
-    minutes: int = Field(..., ge=0, le=600)
-    helped_on: date
+    outcome: Outcome = Field(..., examples=["done"])
+    minutes: int = Field(..., ge=0, le=600, examples=[15])
+    helped_on: date = Field(..., examples=["2026-11-20"])
     channel: Channel = Channel.DESK
     resident_id: int | None = Field(None, ge=1)
     visitor_name: str = Field("", max_length=150)
     age_band: AgeBand | None = None
     sex: VisitorSex | None = None
     procedure_id: int | None = Field(None, ge=1)
-    topic: str = Field("", max_length=200)
+    topic: str = Field("", max_length=200, examples=["Cài đặt VNeID mức 2"])
     dossier_code: str = Field("", max_length=40)
     milestones: list[MilestoneKind] = Field(default_factory=list, max_length=8)
     alone_next_time: AloneNextTime | None = None

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from digiward.core.models import Commune, Membership, Role, User
 from digiward.core.problems import is_api_request, problem_response
 from digiward.core.request_context import acting_as, origin_from_request
 from digiward.core.text import has_controls, strip_controls
+from digiward.core.views.errors import bad_request_body
 
 
 class RequestContextMiddleware:
@@ -130,7 +132,10 @@ class CleanInputMiddleware:
         # Django's own QueryDicts are immutable; _cleaned returns one that is, too.
         request.GET = _cleaned(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in _FORM_TYPES:
-            request.POST = _cleaned(request.POST)  # type: ignore[assignment]
+            try:
+                request.POST = _cleaned(request.POST)  # type: ignore[assignment]
+            except MultiPartParserError:  # "multipart" without a boundary: a 500 before
+                return bad_request_body(request)
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if session_key is not None and not _SESSION_KEY.fullmatch(session_key):
             del request.COOKIES[settings.SESSION_COOKIE_NAME]

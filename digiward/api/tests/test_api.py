@@ -273,3 +273,24 @@ def test_milestone_kinds_in_the_schema_are_the_ladders(client):
     schema = client.get("/api/openapi.json").json()
     kinds = schema["components"]["schemas"]["MilestoneKind"]["enum"]
     assert kinds == [k.value for k in MilestoneKind]
+
+
+# Found by schemathesis (scripts/api-fuzz.sh): a path with a control character was the
+# HTML 404 page, and a multipart body without its boundary a 500 on every URL.
+def test_an_address_that_names_nothing_is_a_problem_too(client):
+    for path in ("/api/v1/guides/%02x", "/api/v1/residents/%C2%97/milestones", "/api/v1/nothing"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "not_found"
+
+
+def test_a_body_that_cannot_be_parsed_is_a_400_not_a_500(commune, officer, api_for, client):
+    api = api_for(officer, commune, TokenScope.WRITE)
+    response = api.client.post(
+        "/api/v1/help-sessions", data="{}", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    page = client.post("/", data="x", content_type="multipart/form-data")
+    assert page.status_code == 400

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from digiward.core.problems import is_api_request, problem_response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -19,3 +23,42 @@ STAFF_PREFIXES = ("/app/", "/accounts/", "/admin/")
 
 def is_staff_path(path: str) -> bool:
     return path.startswith(STAFF_PREFIXES) or path in {"/app", "/accounts", "/admin"}
+
+
+# The API answers every error with a problem (core.problems), also those raised before
+# it is reached: a path that names nothing, a crash outside its own handlers.
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return problem_response(
+            request,
+            status=404,
+            code="not_found",
+            title=_("Not found"),
+            detail=_("No API operation has this address."),
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return problem_response(
+            request,
+            status=500,
+            code="server_error",
+            title=_("Something went wrong on the server"),
+            detail=_("The error was logged. Try again later."),
+        )
+    return defaults.server_error(request)
+
+
+def bad_request_body(request: HttpRequest) -> HttpResponse:
+    """A body that says it is a form but cannot be read as one (no multipart boundary)."""
+    if is_api_request(request):
+        return problem_response(
+            request,
+            status=400,
+            code="bad_request",
+            title=_("The request body cannot be read"),
+            detail=_("Send JSON with Content-Type: application/json."),
+        )
+    return defaults.bad_request(request, None)  # type: ignore[arg-type]
