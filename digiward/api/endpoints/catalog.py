@@ -3,10 +3,10 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from digiward.api.auth import public_rate_limit
-from digiward.api.endpoints import PROBLEMS
+from digiward.api.endpoints import PROBLEMS, Pages
 from digiward.api.schemas import GuideOut, ProcedureDetail, ProcedureOut
 from digiward.procedures.models import Guide, Procedure, ProcedureField
 from digiward.procedures.selectors import guide_with_procedure
@@ -34,7 +34,7 @@ def _published() -> QuerySet[Procedure]:
 
 
 @router.get("/procedures", response={200: list[ProcedureOut], **PROBLEMS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def procedure_list(
     request: HttpRequest, field: ProcedureField | None = None
 ) -> list[dict[str, object]]:

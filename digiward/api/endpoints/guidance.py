@@ -9,7 +9,7 @@ from ninja.pagination import CursorPagination, paginate
 from ninja.responses import Status
 
 from digiward.api.auth import access_of, read_token, write_token
-from digiward.api.endpoints import PROBLEMS
+from digiward.api.endpoints import PROBLEMS, Id
 from digiward.api.schemas import HelpSessionIn, HelpSessionLogged, HelpSessionOut
 from digiward.core.audit import audit_record
 from digiward.core.models import AuditAction
@@ -25,7 +25,7 @@ class SessionFilters(Schema):
     until: date | None = None
     outcome: Outcome | None = None
     channel: Channel | None = None
-    resident: int | None = None
+    resident: Id | None = None
 
 
 @router.get("/help-sessions", response={200: list[HelpSessionOut], **PROBLEMS})

@@ -6,10 +6,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from digiward.api.auth import access_of, read_token
-from digiward.api.endpoints import PROBLEMS
+from digiward.api.endpoints import PROBLEMS, Pages
 from digiward.api.schemas import CampaignOut, HomeSupportRequestOut, Kpis
 from digiward.core.audit import audit_record
 from digiward.core.models import AuditAction
@@ -31,7 +31,7 @@ class RequestFilters(Schema):
 
 
 @router.get("/home-support-requests", response={200: list[HomeSupportRequestOut], **PROBLEMS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def request_list(
     request: HttpRequest, filters: Query[RequestFilters]
 ) -> QuerySet[HomeSupportRequest]:

@@ -3,11 +3,11 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import CursorPagination, PageNumberPagination, paginate
+from ninja.pagination import CursorPagination, paginate
 from ninja.responses import Status
 
 from digiward.api.auth import access_of, read_token, write_token
-from digiward.api.endpoints import PROBLEMS
+from digiward.api.endpoints import PROBLEMS, Id, Pages
 from digiward.api.schemas import (
     CitizenIdOut,
     HouseholdOut,
@@ -29,15 +29,15 @@ router = Router(tags=["registry"], auth=read_token)
 
 
 class HouseholdFilters(Schema):
-    area: int | None = None
+    area: Id | None = None
     poverty: PovertyStatus | None = None
     q: str | None = None
 
 
 class ResidentFilters(Schema):
-    household: int | None = None
+    household: Id | None = None
     status: ResidentStatus | None = None
-    rung: int | None = None
+    rung: Id | None = None
     q: str | None = None
 
 
@@ -51,7 +51,7 @@ def _audit_list(request: HttpRequest, object_type: str) -> None:
 
 
 @router.get("/households", response={200: list[HouseholdOut], **PROBLEMS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> QuerySet[Household]:
     access = access_of(request)
     access.require(Perm.VIEW_REGISTRY)
@@ -74,7 +74,7 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> Qu
 
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, **PROBLEMS})
-def household_detail(request: HttpRequest, household_id: int) -> Household:
+def household_detail(request: HttpRequest, household_id: Id) -> Household:
     access = access_of(request)
     access.require(Perm.VIEW_REGISTRY)
     household = get_for_access(
@@ -89,7 +89,7 @@ def household_detail(request: HttpRequest, household_id: int) -> Household:
 
 
 @router.get("/residents", response={200: list[ResidentOut], **PROBLEMS})
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def resident_list(request: HttpRequest, filters: Query[ResidentFilters]) -> QuerySet[Resident]:
     access = access_of(request)
     access.require(Perm.VIEW_REGISTRY)
@@ -107,7 +107,7 @@ def resident_list(request: HttpRequest, filters: Query[ResidentFilters]) -> Quer
 
 
 @router.get("/residents/{resident_id}", response={200: ResidentOut, **PROBLEMS})
-def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
+def resident_detail(request: HttpRequest, resident_id: Id) -> Resident:
     access = access_of(request)
     access.require(Perm.VIEW_REGISTRY)
     resident: Resident = get_for_access(
@@ -118,7 +118,7 @@ def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
 
 
 @router.get("/residents/{resident_id}/citizen-id", response={200: CitizenIdOut, **PROBLEMS})
-def resident_citizen_id(request: HttpRequest, resident_id: int) -> dict[str, object]:
+def resident_citizen_id(request: HttpRequest, resident_id: Id) -> dict[str, object]:
     """The full citizen ID, for roles that may see it; every call is in the audit log."""
     access = access_of(request)
     access.require(Perm.VIEW_FULL_CITIZEN_ID)
@@ -133,7 +133,7 @@ def resident_citizen_id(request: HttpRequest, resident_id: int) -> dict[str, obj
 
 @router.get("/milestones", response={200: list[MilestoneOut], **PROBLEMS})
 @paginate(CursorPagination, ordering=("-id",), page_size=100)
-def milestone_log(request: HttpRequest, resident: int | None = None) -> QuerySet[Milestone]:
+def milestone_log(request: HttpRequest, resident: Id | None = None) -> QuerySet[Milestone]:
     """Every step reached in the commune, newest first (a log: cursor pagination)."""
     access = access_of(request)
     access.require(Perm.VIEW_REGISTRY)
@@ -150,7 +150,7 @@ def milestone_log(request: HttpRequest, resident: int | None = None) -> QuerySet
     response={201: MilestoneRecorded, 200: MilestoneRecorded, **PROBLEMS},
 )
 def milestone_create(
-    request: HttpRequest, resident_id: int, payload: MilestoneIn
+    request: HttpRequest, resident_id: Id, payload: MilestoneIn
 ) -> Status[dict[str, object]]:
     """Record a step of the journey (the registry's one service). A step already reached
     answers 200 with the first record and changes nothing."""

@@ -294,3 +294,15 @@ def test_a_body_that_cannot_be_parsed_is_a_400_not_a_500(commune, officer, api_f
     assert response.json()["code"] == "bad_request"
     page = client.post("/", data="x", content_type="multipart/form-data")
     assert page.status_code == 400
+
+
+def test_a_page_or_id_beyond_the_databases_integers_is_a_422(commune, officer, api_for):
+    api = api_for(officer, commune)
+    for path, params in (
+        ("/households", {"page": "377797746106431084982960128"}),
+        ("/residents/377797746106431084982960128", {}),
+        ("/residents", {"household": "99999999999999999999"}),
+    ):
+        response = api.get(path, **params)
+        assert response.status_code == 422, path
+        assert response.json()["code"] == "invalid_request"
