@@ -16,6 +16,7 @@ from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.models.audit import AuditSource
 from digiward.core.testing import user_with_role
 from digiward.guidance.models import HelpSession
+from digiward.public import views as public_views
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Milestone
 from digiward.registry.tests.factories import HouseholdFactory, ResidentFactory
@@ -231,6 +232,8 @@ def test_titles_are_vietnamese_unless_english_is_asked_for(client):
 
 def test_procedures_and_guides_are_public(commune, admin, settings):
     settings.DIGIWARD_PUBLIC_COMMUNE = commune.code
+    # read once per process: another test's commune (another id on PostgreSQL) must go
+    public_views._public_commune.cache_clear()
     world = procedures_world(commune, admin)
     client = Client()
     listing = client.get("/api/v1/procedures")

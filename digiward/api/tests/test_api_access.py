@@ -15,6 +15,7 @@ from digiward.api.models import TokenScope
 from digiward.core.models import Role
 from digiward.core.permissions import ROLE_PERMISSIONS, Perm
 from digiward.core.testing import user_with_role
+from digiward.public import views as public_views
 from digiward.registry.tests.factories import HouseholdFactory, ResidentFactory
 from tests.worlds import procedures_world
 
@@ -75,6 +76,8 @@ OPERATIONS = [
 @pytest.fixture
 def objects(commune, admin, settings):
     settings.DIGIWARD_PUBLIC_COMMUNE = commune.code
+    # read once per process: another test's commune (another id on PostgreSQL) must go
+    public_views._public_commune.cache_clear()
     household = HouseholdFactory(commune=commune)
     world = procedures_world(commune, admin)
     return {
