@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from digiward.core.errors import DomainError
 from digiward.core.middleware import BUSY_MESSAGES
-from digiward.core.problems import problem_response
+from digiward.core.problems import problem_response, server_error_problem
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -145,13 +145,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
             headers={"Retry-After": "5"},
         )
     log.exception("API error on %s", request.path)
-    return problem_response(
-        request,
-        status=500,
-        code="server_error",
-        title=_("Something went wrong on the server"),
-        detail=_("The error was logged. Try again later."),
-    )
+    return server_error_problem(request)
 
 
 HANDLERS: dict[type[Exception], Callable[..., HttpResponse]] = {

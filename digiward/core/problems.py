@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -48,3 +49,14 @@ def problem_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def server_error_problem(request: HttpRequest) -> JsonResponse:
+    """The 500 of the API, from its own handler or from Django's (handler500)."""
+    return problem_response(
+        request,
+        status=500,
+        code="server_error",
+        title=_("Something went wrong on the server"),
+        detail=_("The error was logged. Try again later."),
+    )

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from digiward.core.problems import is_api_request, problem_response
+from digiward.core.problems import is_api_request, problem_response, server_error_problem
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -41,13 +41,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api_request(request):
-        return problem_response(
-            request,
-            status=500,
-            code="server_error",
-            title=_("Something went wrong on the server"),
-            detail=_("The error was logged. Try again later."),
-        )
+        return server_error_problem(request)
     return defaults.server_error(request)
 
 
