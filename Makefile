@@ -40,6 +40,7 @@ demo: $(VENV)/.runtime translations
 	$(DIGIWARD) migrate --noinput -v0
 	$(DIGIWARD) load_units
 	$(DIGIWARD) load_procedures
+	$(DIGIWARD) load_frameworks
 	$(DIGIWARD) seed_demo --commune 31135
 	$(DIGIWARD) collectstatic --noinput -v0
 	@scripts/serve-demo.sh

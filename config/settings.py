@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "digiward.homecare",
     "digiward.guidance",
     "digiward.donations",
+    "digiward.learning",
     "digiward.public",
     "digiward.messaging",
     "digiward.reports",

@@ -13,6 +13,7 @@ from digiward.core.views.pages import healthz
 urlpatterns = [
     path("", include("digiward.api.urls")),  # /app/account/tokens/ and /api/openapi.json
     path("api/v1/", api_urls),
+    path("", include("digiward.learning.urls")),  # /app/learning/… and /chung-nhan/…
     path("", include("digiward.public.urls")),
     path("app/", include("digiward.reports.urls")),
     path("app/", include("digiward.core.urls")),

@@ -57,6 +57,11 @@ def donation_objects(commune, officer, sponsor):
 
 
 @pytest.fixture
+def learning_objects(commune, admin):
+    return worlds.learning_world(commune, admin)
+
+
+@pytest.fixture
 def messaging_objects(commune):
     return worlds.messaging_world(commune)
 

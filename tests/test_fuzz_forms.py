@@ -34,9 +34,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import digiward
+from digiward.core.models import User
 from digiward.donations.models import Campaign
 from digiward.guidance.models import SlotTemplate, TeamMember
 from digiward.homecare.models import HomecareSettings, OfficerProfile, ProcedureProfile
+from digiward.learning.models import Framework
 from digiward.procedures.models import Procedure
 from digiward.registry.models import Household, Resident
 from tests import fuzzing, worlds
@@ -83,7 +85,13 @@ def test_forms_are_found():
 # --- Building each form ------------------------------------------------------------------
 @pytest.fixture
 def form_world(
-    commune, registry_objects, procedure_objects, homecare_objects, guidance_objects, donations
+    commune,
+    registry_objects,
+    procedure_objects,
+    homecare_objects,
+    guidance_objects,
+    donations,
+    learning_objects,
 ):
     return {
         "commune": commune,
@@ -127,6 +135,9 @@ FORM_KWARGS = {
     # AvailabilityForm: the opening hours' cells and what was chosen before.
     "cells": lambda w, d: [(0, "morning"), (2, "afternoon"), (5, "morning")],
     "initial_values": lambda w, d: {},
+    # CertificateForm: who may hold a certificate, which frameworks the commune sees.
+    "members": lambda w, d: User.objects.filter(memberships__commune=w["commune"]).distinct(),
+    "frameworks": lambda w, d: Framework.objects.all(),
 }
 _PLAIN = {"data", "files", "auto_id", "prefix", "initial", "error_class", "label_suffix"}
 _PLAIN |= {"empty_permitted", "field_order", "use_required_attribute", "renderer"}

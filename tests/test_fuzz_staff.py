@@ -196,6 +196,17 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "donations:report_pdf": ["campaign"],
         "donations:report_xlsx": ["campaign"],
     },
+    "learning": {
+        "learning:frameworks": [],
+        "learning:framework": ["framework"],
+        "learning:framework_copy": ["shared_framework"],
+        "learning:competence_edit": ["competence"],
+        "learning:certificates": [],
+        "learning:certificate_issue": [],
+        "learning:certificate": ["certificate"],
+        "learning:certificate_pdf": ["certificate"],
+        "learning:certificate_revoke": ["certificate"],
+    },
     "messaging": {
         "messaging:outbox": [],
         "messaging:message_detail": ["outbox_message"],
@@ -221,6 +232,7 @@ EXPENSIVE = {
     "donations:handover_minutes",
     "donations:report_pdf",
     "donations:report_xlsx",
+    "learning:certificate_pdf",
 }
 WORLD = {
     "core": "core_objects",
@@ -229,6 +241,7 @@ WORLD = {
     "homecare": "homecare_objects",
     "guidance": "guidance_objects",
     "donations": "donation_objects",
+    "learning": "learning_objects",
     "messaging": "messaging_objects",
 }
 GET_EXAMPLES = 5

@@ -74,6 +74,12 @@ ALLOWED_WITHOUT_ACCESS_TABLE: dict[str, str] = {
     "api-v1:*": "the API: its own access table in test_api_access.py",
     "api:openapi": "the API's schema: public, no personal data",
     "api:token_revoke": "one's own token only: another's is a 404 (test_tokens.py)",
+    # Certificate verification: public by design (the QR on the paper), rate-limited per
+    # address, tested in digiward/learning/tests/test_certificates.py.
+    "learning:verify_start": "typing a certificate's code: for everyone",
+    "learning:verify": "a certificate's public page: valid, revoked or unknown",
+    "learning:credential": "a certificate's signed credential: for any verifier",
+    "learning:public_keys": "the communes' public signing keys: for any verifier",
     # Called by the gateways, not by people: checked by test_gateway_webhooks_refuse_*.
     "messaging:zalo_webhook": "Zalo's delivery events: no session, checked by its signature",
     "messaging:sms_callback": "the SMS gateway's receipts: no session, a secret token in the URL",
@@ -391,6 +397,7 @@ def test_every_allow_listed_signed_in_page_is_checked():
     elsewhere |= {"reports:province"}
     # The API's operations, its schema and the revoke button: digiward/api/tests.
     elsewhere |= set(_named("api-v1:*")) | {"api:openapi", "api:token_revoke"}
+    elsewhere |= set(_named("learning:verify*")) | {"learning:credential", "learning:public_keys"}
     assert named - elsewhere == set(ACCOUNT_PAGES)
 
 

@@ -321,6 +321,35 @@ def donations_world(commune: Commune, officer: User, sponsor_user: User) -> dict
     }
 
 
+def learning_world(commune: Commune, admin: User) -> dict[str, Any]:
+    """The shipped frameworks, the commune's copy of one, and a certificate."""
+    from digiward.learning.models import Framework
+    from digiward.learning.seed import frameworks_load
+    from digiward.learning.services import Holder, certificate_issue, framework_copy
+    from digiward.registry.tests.factories import ResidentFactory
+
+    frameworks_load()
+    access = staff_access(admin, commune)
+    shared = Framework.objects.get(code="TT02-2025", commune=None)
+    copy = framework_copy(access=access, framework=Framework.objects.get(code="DW-ESSENTIALS"))
+    resident = ResidentFactory(commune=commune, full_name="Phạm Văn Mười")
+    certificate = certificate_issue(
+        access=access,
+        holder=Holder(name=resident.full_name, resident=resident),
+        framework=copy,
+        competences=list(copy.competences.all()[:2]),
+        track="citizen",
+        basis="Qua bài kiểm tra ngày 01/12",
+        base_url="http://testserver",
+    )
+    return {
+        "shared_framework": shared.pk,
+        "framework": copy.pk,
+        "competence": copy.competences.first().pk,  # type: ignore[union-attr]
+        "certificate": certificate.pk,
+    }
+
+
 # --- public ----------------------------------------------------------------------------
 def messaging_world(commune: Commune) -> dict[str, Any]:
     """One phone message of the commune whose Zalo attempt was refused (phone not on Zalo)."""

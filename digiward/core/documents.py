@@ -8,11 +8,13 @@ place and date the way Decree 30/2020/NĐ-CP on administrative documents does.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import segno
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -39,6 +41,12 @@ def render_pdf(
     html = render_to_string(template, {**pdf_fonts(), **context}, request=request)
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of `url` as an SVG data URI, for an <img> in a printed document."""
+    svg = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def date_words(day: date) -> str:

@@ -48,6 +48,11 @@ class Perm(StrEnum):
     VIEW_SPONSOR_REPORT = "view_sponsor_report"
     # Aggregates only: counts and charts, no personal data
     VIEW_STATISTICS = "view_statistics"
+    # Digital-skills learning: read the frameworks and certificates; edit the
+    # commune's copy of a framework; confirm skills and issue or revoke certificates
+    VIEW_LEARNING = "view_learning"
+    MANAGE_FRAMEWORKS = "manage_frameworks"
+    ISSUE_CERTIFICATES = "issue_certificates"
 
 
 _READ_REGISTRY = {Perm.VIEW_REGISTRY, Perm.RECORD_MILESTONE}
@@ -72,13 +77,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_CAMPAIGNS,
             Perm.MANAGE_CAMPAIGNS,
             Perm.VIEW_SPONSOR_REPORT,
+            Perm.VIEW_LEARNING,
+            Perm.ISSUE_CERTIFICATES,
             *_READ_REGISTRY,
             *_DESK,
         }
     ),
     # Volunteers help people at the desk: they find residents and record progress,
     # but see citizen IDs masked and cannot export or import lists.
-    Role.VOLUNTEER: frozenset({Perm.VIEW_HOME, Perm.VIEW_JOBS, *_READ_REGISTRY, *_DESK}),
+    Role.VOLUNTEER: frozenset(
+        {Perm.VIEW_HOME, Perm.VIEW_JOBS, Perm.VIEW_LEARNING, *_READ_REGISTRY, *_DESK}
+    ),
     # A sponsor sees its own campaigns' aggregated report (the donations app checks which).
     Role.SPONSOR_VIEWER: frozenset({Perm.VIEW_HOME, Perm.VIEW_SPONSOR_REPORT}),
     # Province oversight compares communes by numbers; it needs no names (data minimisation).

@@ -12,24 +12,16 @@ keeps "What to bring" at the top of the first page.
 
 from __future__ import annotations
 
-import base64
-
-import segno
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.document import Document
 
-from digiward.core.documents import pdf_fonts
+from digiward.core.documents import pdf_fonts, qr_data_uri
 from digiward.procedures.models import Guide
 
 SIZES = {"a5": "A5", "a4": "A4"}
 # Body type in points, largest first; the last one is the smallest we print.
 TYPE_STEPS = {"A5": (13.5, 12.5, 11.5), "A4": (17.0, 15.5, 14.0)}
-
-
-def qr_data_uri(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def guide_card_pdf(guide: Guide, *, public_url: str, size: str = "a5") -> bytes:

@@ -17,7 +17,7 @@ from digiward.core.access import CommuneRequest, commune_required, get_for_acces
 from digiward.core.attempts import attempt
 from digiward.core.audit import audit_record
 from digiward.core.dates import day_or_404, day_text
-from digiward.core.documents import render_pdf
+from digiward.core.documents import qr_data_uri, render_pdf
 from digiward.core.downloads import exported_file
 from digiward.core.models import AuditAction, User
 from digiward.core.permissions import Perm
@@ -29,7 +29,6 @@ from digiward.homecare.models import DayPlan, HomeVisit, OfficerRoute, VisitStat
 from digiward.homecare.planner import profiles_for, request_needs, settings_for
 from digiward.homecare.selectors import plan_overview
 from digiward.homecare.templatetags.homecare import map_links_for
-from digiward.procedures.cards import qr_data_uri
 
 
 def parse_day(value: str) -> date:

@@ -13,6 +13,7 @@ from digiward.core.request_context import acting_as, command_origin
 from digiward.demo.seeders.donations import seed_donations
 from digiward.demo.seeders.guidance import seed_guidance
 from digiward.demo.seeders.homecare import seed_homecare
+from digiward.demo.seeders.learning import seed_learning
 from digiward.demo.seeders.messaging import seed_messaging
 from digiward.demo.seeders.registry import seed_registry
 from digiward.demo.seeders.users import (
@@ -76,6 +77,7 @@ class Command(BaseCommand):
                 seed_homecare(commune=commune, today=today),
                 seed_donations(commune=commune, today=today),
                 seed_messaging(commune=commune),
+                seed_learning(commune=commune),
             ]
             seed_two_step(commune)
         self.stdout.write(

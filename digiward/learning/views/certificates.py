@@ -1,0 +1,161 @@
+"""Certificates for staff: the list, issuing one, the printable PDF, revoking."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digiward.core.access import CommuneRequest, commune_required
+from digiward.core.attempts import attempt
+from digiward.core.audit import audit_record
+from digiward.core.models import AuditAction, User
+from digiward.core.params import id_from
+from digiward.core.permissions import Perm
+from digiward.learning import selectors
+from digiward.learning.documents import certificate_pdf
+from digiward.learning.forms import CertificateForm, RevokeForm
+from digiward.learning.services import Holder, certificate_issue, certificate_revoke
+from digiward.registry.models import Resident
+from digiward.registry.search import SearchRefused, resident_search_for
+
+
+@commune_required(Perm.VIEW_LEARNING)
+def certificate_list(request: CommuneRequest) -> HttpResponse:
+    certificates = selectors.certificates_for(request.access)
+    status = request.GET.get("status", "")
+    if status == "valid":
+        certificates = certificates.filter(revoked_at__isnull=True)
+    elif status == "revoked":
+        certificates = certificates.filter(revoked_at__isnull=False)
+    page = Paginator(certificates, 50).get_page(request.GET.get("page"))
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=request.access.commune,
+        object_type="learning.certificate",
+        object_repr=_("Certificate list"),
+        changes={"page": page.number},
+    )
+    return render(
+        request,
+        "learning/certificate_list.html",
+        {"page_obj": page, "certificates": page.object_list, "status": status},
+    )
+
+
+def _members(request: CommuneRequest):  # type: ignore[no-untyped-def]
+    return (
+        User.objects.filter(memberships__commune=request.access.commune, is_active=True)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+@commune_required(Perm.ISSUE_CERTIFICATES)
+def certificate_issue_view(request: CommuneRequest) -> HttpResponseBase:
+    access = request.access
+    frameworks = selectors.frameworks_for(access.commune)
+    data = request.POST or None
+    picked_id = id_from((request.POST or request.GET).get("resident"))
+    resident = (
+        Resident.objects.for_access(access).filter(pk=picked_id).first() if picked_id else None
+    )
+    form = CertificateForm(
+        data,
+        members=_members(request),
+        frameworks=frameworks,
+        initial={"resident": resident.pk if resident else None},
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    found: list[Resident] = []
+    refused = ""
+    if query:
+        try:
+            found = list(
+                resident_search_for(access, query, purpose="certificate", page_size=10).residents
+            )
+        except SearchRefused as error:
+            refused = str(error)
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data["member"]
+        holder = Holder(
+            name=resident.full_name
+            if resident
+            else (member.full_name or member.username)
+            if member
+            else "",
+            resident=resident,
+            user=None if resident else member,
+        )
+        with attempt(request, form=form, success=_("Certificate issued.")) as outcome:
+            certificate = certificate_issue(
+                access=access,
+                holder=holder,
+                framework=form.cleaned_data["framework"],
+                competences=list(form.cleaned_data["competences"]),
+                track=form.cleaned_data["track"],
+                basis=form.cleaned_data["basis"],
+                base_url=selectors.public_base_url(request),
+            )
+        if outcome.ok:
+            return redirect("learning:certificate", pk=certificate.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "learning/certificate_form.html",
+        {"form": form, "resident": resident, "query": query, "found": found, "refused": refused},
+        status=status,
+    )
+
+
+@commune_required(Perm.VIEW_LEARNING)
+def certificate_detail(request: CommuneRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(selectors.certificates_for(request.access), pk=pk)
+    audit_record(action=AuditAction.VIEW, commune=request.access.commune, obj=certificate)
+    return render(
+        request,
+        "learning/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "competences": certificate.competences.all(),
+            "revoke_form": RevokeForm(),
+            "may_revoke": request.access.has(Perm.ISSUE_CERTIFICATES),
+        },
+    )
+
+
+@commune_required(Perm.VIEW_LEARNING)
+def certificate_pdf_view(request: CommuneRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(selectors.certificates_for(request.access), pk=pk)
+    audit_record(
+        action=AuditAction.EXPORT, commune=request.access.commune, obj=certificate, note="pdf"
+    )
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.code}.pdf"'
+    return response
+
+
+@require_POST
+@commune_required(Perm.ISSUE_CERTIFICATES)
+def certificate_revoke_view(request: CommuneRequest, pk: int) -> HttpResponseBase:
+    certificate = get_object_or_404(selectors.certificates_for(request.access), pk=pk)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "learning/certificate_detail.html",
+            {
+                "certificate": certificate,
+                "competences": certificate.competences.all(),
+                "revoke_form": form,
+                "may_revoke": True,
+            },
+            status=422,
+        )
+    with attempt(request, form=form, success=_("Certificate revoked.")):
+        certificate_revoke(
+            access=request.access, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    return redirect("learning:certificate", pk=certificate.pk)
