@@ -38,9 +38,9 @@ from digiward.core.models import User
 from digiward.donations.models import Campaign
 from digiward.guidance.models import SlotTemplate, TeamMember
 from digiward.homecare.models import HomecareSettings, OfficerProfile, ProcedureProfile
-from digiward.learning.models import Framework
+from digiward.learning.models import Competence, Framework, Quiz
 from digiward.procedures.models import Procedure
-from digiward.registry.models import Household, Resident
+from digiward.registry.models import Area, Household, Resident
 from tests import fuzzing, worlds
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +138,12 @@ FORM_KWARGS = {
     # CertificateForm: who may hold a certificate, which frameworks the commune sees.
     "members": lambda w, d: User.objects.filter(memberships__commune=w["commune"]).distinct(),
     "frameworks": lambda w, d: Framework.objects.all(),
+    # EvidenceForm: the framework whose competences and levels are offered.
+    "framework": lambda w, d: Framework.objects.get(code="DW-ESSENTIALS", commune=None),
+    # ClassForm: the commune's khu vực, members, the competences taught, its quizzes.
+    "areas": lambda w, d: Area.objects.filter(commune=w["commune"]),
+    "competences": lambda w, d: Competence.objects.filter(framework__code="DW-ESSENTIALS"),
+    "quizzes": lambda w, d: Quiz.objects.filter(commune=w["commune"]),
 }
 _PLAIN = {"data", "files", "auto_id", "prefix", "initial", "error_class", "label_suffix"}
 _PLAIN |= {"empty_permitted", "field_order", "use_required_attribute", "renderer"}

@@ -80,6 +80,8 @@ ALLOWED_WITHOUT_ACCESS_TABLE: dict[str, str] = {
     "learning:verify": "a certificate's public page: valid, revoked or unknown",
     "learning:credential": "a certificate's signed credential: for any verifier",
     "learning:public_keys": "the communes' public signing keys: for any verifier",
+    # The lessons' service worker: a static script, no data (test_lessons.py).
+    "learning:service_worker": "the learning pages' service worker script: the same for everyone",
     # Called by the gateways, not by people: checked by test_gateway_webhooks_refuse_*.
     "messaging:zalo_webhook": "Zalo's delivery events: no session, checked by its signature",
     "messaging:sms_callback": "the SMS gateway's receipts: no session, a secret token in the URL",
@@ -398,6 +400,7 @@ def test_every_allow_listed_signed_in_page_is_checked():
     # The API's operations, its schema and the revoke button: digiward/api/tests.
     elsewhere |= set(_named("api-v1:*")) | {"api:openapi", "api:token_revoke"}
     elsewhere |= set(_named("learning:verify*")) | {"learning:credential", "learning:public_keys"}
+    elsewhere |= {"learning:service_worker"}
     assert named - elsewhere == set(ACCOUNT_PAGES)
 
 

@@ -322,13 +322,26 @@ def donations_world(commune: Commune, officer: User, sponsor_user: User) -> dict
 
 
 def learning_world(commune: Commune, admin: User) -> dict[str, Any]:
-    """The shipped frameworks, the commune's copy of one, and a certificate."""
+    """The shipped frameworks and lessons, the commune's copy of one, a quiz with an
+    attempt, and a certificate."""
+    import uuid
+
     from digiward.learning.models import Framework
-    from digiward.learning.seed import frameworks_load
-    from digiward.learning.services import Holder, certificate_issue, framework_copy
+    from digiward.learning.seed import frameworks_load, lessons_load, quiz_files
+    from digiward.learning.services import (
+        ClassDetails,
+        Holder,
+        attempt_submit,
+        certificate_issue,
+        class_save,
+        framework_copy,
+        participant_add,
+        quiz_import_gift,
+    )
     from digiward.registry.tests.factories import ResidentFactory
 
     frameworks_load()
+    lessons_load()
     access = staff_access(admin, commune)
     shared = Framework.objects.get(code="TT02-2025", commune=None)
     copy = framework_copy(access=access, framework=Framework.objects.get(code="DW-ESSENTIALS"))
@@ -342,7 +355,37 @@ def learning_world(commune: Commune, admin: User) -> dict[str, Any]:
         basis="Qua bài kiểm tra ngày 01/12",
         base_url="http://testserver",
     )
+    quiz = quiz_import_gift(
+        access=access,
+        text=quiz_files()[0].read_text(encoding="utf-8"),
+        title="Kiểm tra",
+        pass_mark=70,
+    )
+    attempt = attempt_submit(
+        access=access, quiz=quiz, key=uuid.uuid4(), answers={}, resident=resident
+    ).attempt
+    learning_class = class_save(
+        access=access,
+        details=ClassDetails(
+            topic="Lớp VNeID",
+            held_on=timezone.localdate(),
+            place="Nhà văn hóa",
+            track="citizen",
+            trainer=admin,
+            check_quiz=quiz,
+        ),
+    )
+    participant, _created = participant_add(
+        access=access, learning_class=learning_class, resident=resident
+    )
     return {
+        "learning_class": learning_class.pk,
+        "participant": participant.pk,
+        "lesson": "dang-ky-vneid-muc-1",
+        "quiz": quiz.pk,
+        "attempt": attempt.pk,
+        "resident": resident.pk,
+        "member": admin.pk,
         "shared_framework": shared.pk,
         "framework": copy.pk,
         "competence": copy.competences.first().pk,  # type: ignore[union-attr]

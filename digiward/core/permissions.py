@@ -49,8 +49,13 @@ class Perm(StrEnum):
     # Aggregates only: counts and charts, no personal data
     VIEW_STATISTICS = "view_statistics"
     # Digital-skills learning: read the frameworks and certificates; edit the
-    # commune's copy of a framework; confirm skills and issue or revoke certificates
+    # commune's copy of a framework; confirm skills and issue or revoke certificates;
+    # record a skill seen in practice (at the desk, at home). Taking lessons and quizzes,
+    # also for a citizen at the desk, needs VIEW_LEARNING.
     VIEW_LEARNING = "view_learning"
+    RECORD_SKILLS = "record_skills"
+    # Schedule a class and name its trainer; ticking attendance is RECORD_SKILLS.
+    MANAGE_CLASSES = "manage_classes"
     MANAGE_FRAMEWORKS = "manage_frameworks"
     ISSUE_CERTIFICATES = "issue_certificates"
 
@@ -78,6 +83,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_CAMPAIGNS,
             Perm.VIEW_SPONSOR_REPORT,
             Perm.VIEW_LEARNING,
+            Perm.RECORD_SKILLS,
+            Perm.MANAGE_CLASSES,
             Perm.ISSUE_CERTIFICATES,
             *_READ_REGISTRY,
             *_DESK,
@@ -86,7 +93,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # Volunteers help people at the desk: they find residents and record progress,
     # but see citizen IDs masked and cannot export or import lists.
     Role.VOLUNTEER: frozenset(
-        {Perm.VIEW_HOME, Perm.VIEW_JOBS, Perm.VIEW_LEARNING, *_READ_REGISTRY, *_DESK}
+        {
+            Perm.VIEW_HOME,
+            Perm.VIEW_JOBS,
+            Perm.VIEW_LEARNING,
+            Perm.RECORD_SKILLS,
+            *_READ_REGISTRY,
+            *_DESK,
+        }
     ),
     # A sponsor sees its own campaigns' aggregated report (the donations app checks which).
     Role.SPONSOR_VIEWER: frozenset({Perm.VIEW_HOME, Perm.VIEW_SPONSOR_REPORT}),

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from digiward.core.forms import IdsField
 from digiward.core.models import User
-from digiward.learning.models import Competence, Framework, Track
+from digiward.core.widgets import DateInput
+from digiward.learning.models import Competence, Framework, Quiz, Track
 from digiward.registry.journey import MilestoneKind
+from digiward.registry.models import Area
 
 
 class CompetenceForm(forms.Form):
@@ -82,3 +84,129 @@ class RevokeForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=20)
+
+
+class QuizImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Question file (GIFT, as Moodle exports it)"),
+        help_text=_(
+            "Each question's $CATEGORY names the competence it tests, for example "
+            "$CATEGORY: DW-ESSENTIALS/AT.2."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".gift,.txt"}),
+    )
+    title = forms.CharField(
+        label=_("Quiz title"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the title written on the file's first line (// quiz: …)."),
+    )
+    pass_mark = forms.IntegerField(
+        label=_("Pass mark (%)"), min_value=1, max_value=100, required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+
+
+class EvidenceForm(forms.Form):
+    """An official or volunteer saw the person do it."""
+
+    competence = forms.ModelChoiceField(label=_("Competence"), queryset=Competence.objects.none())
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=())
+    kind = forms.ChoiceField(label=_("Where you saw it"), choices=())
+    achieved_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        from digiward.learning.services import OBSERVED_KINDS
+
+        super().__init__(*args, **kwargs)
+        competence_field = self.fields["competence"]
+        assert isinstance(competence_field, forms.ModelChoiceField)
+        competence_field.queryset = framework.competences.order_by("position")
+        competence_field.label_from_instance = lambda c: f"{c.code} {c.name}"  # type: ignore[method-assign,assignment]
+        level_field = self.fields["level"]
+        assert isinstance(level_field, forms.TypedChoiceField)
+        level_field.choices = [
+            (lv.number, f"{lv.number}. {lv.name}") for lv in framework.levels.all()
+        ]
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [(k.value, k.label) for k in OBSERVED_KINDS]
+
+
+class ClassForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    starts_at = forms.TimeField(
+        label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_("For example: the cultural house of khu vực 3."),
+    )
+    area = forms.ModelChoiceField(label=_("Khu vực"), queryset=Area.objects.none(), required=False)
+    track = forms.ChoiceField(label=_("For"), choices=Track.choices)
+    trainer = forms.ModelChoiceField(
+        label=_("Trainer"), queryset=User.objects.none(), required=False
+    )
+    trainer_name = forms.CharField(
+        label=_("Or a trainer from outside"), max_length=150, required=False
+    )
+    competences = IdsField(
+        label=_("Competences taught"),
+        queryset=Competence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    check_quiz = forms.ModelChoiceField(
+        label=_("Check before and after (a quiz)"),
+        queryset=Quiz.objects.none(),
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        areas: Any,
+        members: Any,
+        competences: Any,
+        quizzes: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("area", areas),
+            ("trainer", members),
+            ("competences", competences),
+            ("check_quiz", quizzes),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        competence_field = self.fields["competences"]
+        assert isinstance(competence_field, forms.ModelChoiceField)
+        competence_field.label_from_instance = lambda c: f"{c.code} {c.name}"  # type: ignore[method-assign,assignment]
+        trainer_field = self.fields["trainer"]
+        assert isinstance(trainer_field, forms.ModelChoiceField)
+        trainer_field.label_from_instance = lambda u: u.full_name or u.username  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("trainer") and not (data.get("trainer_name") or "").strip():
+            self.add_error(
+                "trainer", _("Choose the trainer, or type the name of one from outside.")
+            )
+        return data
+
+
+class WalkInForm(forms.Form):
+    walk_in_name = forms.CharField(label=_("Name of someone not in the registry"), max_length=150)

@@ -57,6 +57,7 @@ class MilestoneSource(models.TextChoices):
     SELF_REPORT = "self_report", _("Told us themselves")
     OFFICER = "officer", _("Recorded by an officer")
     IMPORT = "import", _("Imported list")
+    LEARNING = "learning", _("Digital-skills learning")
 
 
 class SmartphoneOwnership(models.TextChoices):

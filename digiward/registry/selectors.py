@@ -359,11 +359,19 @@ def milestones_reached(
     commune: Commune, filters: JourneyFilters, *, start: date, end: date
 ) -> dict[str, int]:
     """Milestones of each kind reached from `start` to `end` inclusive by the residents
-    `filters` select: the "change this period" beside each rung. One grouped query."""
+    `filters` select: the "change this period" beside each rung. One grouped query.
+
+    The commune filter on the milestones themselves is redundant with `resident__in` but
+    lets the database start from the commune's milestones instead of every milestone of
+    the period (6x faster on PostgreSQL at 100 communes; one shard under
+    Citus instead of a fan-out — bench/bench_partitioned.py)."""
     residents = filtered_residents(commune, replace(filters, rung=None))
     return dict(
         Milestone.objects.filter(
-            resident__in=residents, achieved_on__gte=start, achieved_on__lte=end
+            commune=commune,
+            resident__in=residents,
+            achieved_on__gte=start,
+            achieved_on__lte=end,
         )
         .values_list("kind")
         .annotate(n=Count("pk"))

@@ -3,6 +3,8 @@ from digiward.learning.models.certificates import (
     CertificateStatus,
     SigningKey,
 )
+from digiward.learning.models.classes import LearningClass, Participant
+from digiward.learning.models.evidence import PRACTICE_KINDS, Evidence, EvidenceKind
 from digiward.learning.models.frameworks import (
     REVERSE_RELATION,
     Competence,
@@ -13,17 +15,42 @@ from digiward.learning.models.frameworks import (
     ProficiencyLevel,
     Track,
 )
+from digiward.learning.models.lessons import Lesson
+from digiward.learning.models.quizzes import (
+    Attempt,
+    AttemptMode,
+    CheckPhase,
+    Choice,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizQuestion,
+)
 
 __all__ = [
+    "PRACTICE_KINDS",
     "REVERSE_RELATION",
+    "Attempt",
+    "AttemptMode",
     "Certificate",
     "CertificateStatus",
+    "CheckPhase",
+    "Choice",
     "Competence",
     "CompetenceMatch",
+    "Evidence",
+    "EvidenceKind",
     "Framework",
     "FrameworkArea",
+    "LearningClass",
+    "Lesson",
     "MatchRelation",
+    "Participant",
     "ProficiencyLevel",
+    "Question",
+    "QuestionKind",
+    "Quiz",
+    "QuizQuestion",
     "SigningKey",
     "Track",
 ]
