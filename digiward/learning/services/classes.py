@@ -147,8 +147,10 @@ def attendance_mark(*, access: Access, participant: Participant, attended: bool)
     """Set whether the person came. Coming records evidence of the class's competences
     for a person of the registry or a member; un-ticking (a wrong tap) takes it back."""
     access.require(Perm.RECORD_SKILLS)
+    # Lock only the participant's row: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer joins that the resident and user bring.
     locked = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .select_related("learning_class", "resident", "user")
         .get(pk=participant.pk)
     )
