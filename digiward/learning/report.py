@@ -4,8 +4,8 @@ official's completion of their track, for the personnel evaluation.
 
 "Confirmed" is a valid certificate: the commune confirms completion by issuing one (the
 Annex II step), so a person counts once however many they hold. "Started" is any
-evidence at all. Every figure is one grouped query over indexed columns, so the report
-stays fast at 100,000 residents and 500,000 evidence rows (bench/bench_skills_report.py).
+evidence at all. Every figure is one grouped query over indexed columns (timed at
+100,000 residents and 500,000 evidence rows by bench/bench_skills_report.py).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digiward.core.models import Commune, User
 from digiward.core.xlsx import Sheet, build_book
 from digiward.learning.models import Certificate, Evidence, Framework, Track
+from digiward.learning.selectors import same_competence
 from digiward.registry.models import Area, Sex
 from digiward.registry.selectors import AGE_BANDS, JourneyFilters, filtered_residents
 
@@ -84,20 +85,23 @@ def _age_band(birth_year: int | None, year: int) -> str:
 def skills_report(commune: Commune, framework: Framework | None) -> SkillsReport:
     year = timezone.localdate().year
     adults = filtered_residents(commune, JourneyFilters(adults_only=True))
-    started_ids = Evidence.objects.filter(commune=commune, resident__isnull=False).values(
-        "resident_id"
+    # EXISTS, not IN (subquery): PostgreSQL gives up hashing an IN list of 500,000 rows and
+    # re-scans it for every resident (bench_skills_report never finished); EXISTS probes
+    # the index once per resident on both engines.
+    started = Exists(Evidence.objects.filter(commune=commune, resident_id=OuterRef("pk")))
+    confirmed = Exists(
+        Certificate.objects.filter(
+            commune=commune, resident_id=OuterRef("pk"), revoked_at__isnull=True
+        )
     )
-    confirmed_ids = Certificate.objects.filter(
-        commune=commune, resident__isnull=False, revoked_at__isnull=True
-    ).values("resident_id")
     # One grouped query: the people of each (birth year, sex, khu vực), how many of them
     # have any evidence, how many a valid certificate.
     groups = (
         adults.values("birth_year", "sex", "household__area_id")
         .annotate(
             adults=Count("pk"),
-            started=Count("pk", filter=Q(pk__in=started_ids)),
-            confirmed=Count("pk", filter=Q(pk__in=confirmed_ids)),
+            started=Count("pk", filter=started),
+            confirmed=Count("pk", filter=confirmed),
         )
         .order_by()
     )
@@ -142,17 +146,18 @@ def skills_report(commune: Commune, framework: Framework | None) -> SkillsReport
 def _competence_reach(commune: Commune, framework: Framework | None) -> list[tuple[str, str, int]]:
     if framework is None:
         return []
+    competences = list(framework.competences.order_by("position"))
     counts = dict(
         Evidence.objects.filter(
-            commune=commune, resident__isnull=False, competence__framework=framework
+            same_competence(framework, [c.code for c in competences]),
+            commune=commune,
+            resident__isnull=False,
         )
-        .values_list("competence_id")
+        .values_list("competence__code")
         .annotate(n=Count("resident_id", distinct=True))
         .order_by()
     )
-    return [
-        (c.code, c.name, counts.get(c.pk, 0)) for c in framework.competences.order_by("position")
-    ]
+    return [(c.code, c.name, counts.get(c.code, 0)) for c in competences]
 
 
 def _officials(commune: Commune, framework: Framework | None) -> list[OfficialRow]:
@@ -160,16 +165,18 @@ def _officials(commune: Commune, framework: Framework | None) -> list[OfficialRo
     evaluation asks for it), and whether they hold a valid certificate."""
     if framework is None:
         return []
-    track = [c.pk for c in framework.competences.all() if Track.OFFICIAL in (c.tracks or [])]
+    track = [c.code for c in framework.competences.all() if Track.OFFICIAL in (c.tracks or [])]
     members = (
         User.objects.filter(memberships__commune=commune, is_active=True)
         .distinct()
         .order_by("full_name", "username")
     )
     reached = dict(
-        Evidence.objects.filter(commune=commune, user__isnull=False, competence_id__in=track)
+        Evidence.objects.filter(
+            same_competence(framework, track), commune=commune, user__isnull=False
+        )
         .values_list("user_id")
-        .annotate(n=Count("competence_id", distinct=True))
+        .annotate(n=Count("competence__code", distinct=True))
         .order_by()
     )
     certified = set(

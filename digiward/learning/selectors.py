@@ -243,16 +243,17 @@ def progress_for(
 ) -> list[CompetenceProgress]:
     """Each competence of the framework with the evidence behind it and the level reached.
 
-    A journey milestone counts as evidence (level 1) for the competence that names it,
+    Evidence counts by framework and competence code (`same_competence`), so what was
+    recorded on the shared framework counts for the commune's copy of it and back. A
+    journey milestone counts as evidence (level 1) for the competence that names it,
     unless the milestone was itself recorded from a learning evidence (already listed).
     """
     competences = list(framework.competences.select_related("area").order_by("position"))
-    rows = {c.pk: CompetenceProgress(competence=c) for c in competences}
+    rows = {c.code: CompetenceProgress(competence=c) for c in competences}
     person = Q(resident=resident) if resident is not None else Q(user=user)
-    for evidence in Evidence.objects.filter(person, competence__in=competences).order_by(
-        "achieved_on", "pk"
-    ):
-        row = rows[evidence.competence_id]
+    found = Evidence.objects.filter(person, same_competence(framework, list(rows)))
+    for evidence in found.select_related("competence").order_by("achieved_on", "pk"):
+        row = rows[evidence.competence.code]
         row.evidence.append(
             EvidenceItem(
                 kind=evidence.kind,
@@ -264,7 +265,7 @@ def progress_for(
         )
         row.level = max(row.level, evidence.level)
     if resident is not None:
-        by_milestone = {c.milestone: rows[c.pk] for c in competences if c.milestone}
+        by_milestone = {c.milestone: rows[c.code] for c in competences if c.milestone}
         milestones = Milestone.objects.filter(
             resident=resident, kind__in=list(by_milestone)
         ).exclude(source_ref__startswith="learning-evidence:")
@@ -280,7 +281,17 @@ def progress_for(
                 )
             )
             row.level = max(row.level, 1)
-    return [rows[c.pk] for c in competences]
+    return [rows[c.code] for c in competences]
+
+
+def same_competence(framework: Framework, codes: list[str], prefix: str = "competence__") -> Q:
+    """Evidence (or anything tied to a competence) on these codes of this framework, in
+    the shared framework or any copy of it: a commune's copy keeps the codes, and the
+    evidence recorded before the copy was made must still count."""
+    return Q(**{f"{prefix}framework__code": framework.code, f"{prefix}code__in": codes}) & (
+        Q(**{f"{prefix}framework__commune__isnull": True})
+        | Q(**{f"{prefix}framework__commune_id": framework.commune_id})
+    )
 
 
 # --- Lessons --------------------------------------------------------------------------

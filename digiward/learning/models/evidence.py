@@ -78,7 +78,13 @@ class Evidence(CommuneOwned):
                 name="learning_evidence_once_user",
             ),
         ]
-        indexes = [models.Index(fields=["commune", "competence"], name="learning_ev_commune_comp")]
+        # With the resident in it, the report's "people per competence" is read from the
+        # index alone, in order (bench_skills_report: 530–735 ms → about 100 ms).
+        indexes = [
+            models.Index(
+                fields=["commune", "competence", "resident"], name="learning_ev_comm_comp_res"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.competence.code} {self.get_kind_display()}"

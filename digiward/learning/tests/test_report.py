@@ -118,3 +118,25 @@ def test_report_pages_are_for_those_who_confirm_skills(essentials, commune, othe
             allowed=[Role.COMMUNE_ADMIN, Role.OFFICER],
             scoped=False,  # the viewer's own commune, whichever it is
         )
+
+
+def test_evidence_recorded_before_the_commune_copied_the_framework_still_counts(
+    essentials, commune, admin, volunteer
+):
+    from digiward.learning import selectors
+    from digiward.learning.services import framework_copy
+
+    resident = ResidentFactory(commune=commune, birth_year=timezone.localdate().year - 50)
+    evidence_observe(
+        access=access_for(volunteer, commune),
+        learner=Learner(resident=resident),
+        competence=essentials.competences.get(code="AT.2"),  # the shared framework's row
+        kind=EvidenceKind.DESK,
+        level=2,
+        achieved_on=timezone.localdate(),
+    )
+    copy = framework_copy(access=access_for(admin, commune), framework=essentials)
+    reach = {code: n for code, _name, n in skills_report(commune, copy).by_competence}
+    assert reach["AT.2"] == 1
+    rows = {r.competence.code: r for r in selectors.progress_for(framework=copy, resident=resident)}
+    assert rows["AT.2"].level == 2 and rows["AT.2"].competence.framework == copy
