@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from digiward.core.models import Commune, User
 from digiward.core.xlsx import Sheet, build_book
-from digiward.learning.models import Certificate, Evidence, Framework, Track
+from digiward.learning.models import Certificate, Competence, Evidence, Framework, Track
 from digiward.learning.selectors import same_competence
 from digiward.registry.models import Area, Sex
 from digiward.registry.selectors import AGE_BANDS, JourneyFilters, filtered_residents
@@ -147,17 +147,24 @@ def _competence_reach(commune: Commune, framework: Framework | None) -> list[tup
     if framework is None:
         return []
     competences = list(framework.competences.order_by("position"))
+    # The ids first (a handful of rows), so the count reads the (commune, competence,
+    # resident) index alone instead of joining every evidence row to its competence.
+    ids = _same_ids(framework, [c.code for c in competences])
     counts = dict(
-        Evidence.objects.filter(
-            same_competence(framework, [c.code for c in competences]),
-            commune=commune,
-            resident__isnull=False,
-        )
+        Evidence.objects.filter(commune=commune, competence_id__in=ids, resident__isnull=False)
         .values_list("competence__code")
         .annotate(n=Count("resident_id", distinct=True))
         .order_by()
     )
     return [(c.code, c.name, counts.get(c.code, 0)) for c in competences]
+
+
+def _same_ids(framework: Framework, codes: list[str]) -> list[int]:
+    return list(
+        Competence.objects.filter(same_competence(framework, codes, prefix="")).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _officials(commune: Commune, framework: Framework | None) -> list[OfficialRow]:
@@ -173,7 +180,7 @@ def _officials(commune: Commune, framework: Framework | None) -> list[OfficialRo
     )
     reached = dict(
         Evidence.objects.filter(
-            same_competence(framework, track), commune=commune, user__isnull=False
+            commune=commune, competence_id__in=_same_ids(framework, track), user__isnull=False
         )
         .values_list("user_id")
         .annotate(n=Count("competence__code", distinct=True))

@@ -18,8 +18,8 @@ from digiward.learning import selectors
 from digiward.learning.documents import certificate_pdf
 from digiward.learning.forms import CertificateForm, RevokeForm
 from digiward.learning.services import Holder, certificate_issue, certificate_revoke
+from digiward.learning.views.finding import residents_found
 from digiward.registry.models import Resident
-from digiward.registry.search import SearchRefused, resident_search_for
 
 
 @commune_required(Perm.VIEW_LEARNING)
@@ -68,16 +68,7 @@ def certificate_issue_view(request: CommuneRequest) -> HttpResponseBase:
         frameworks=frameworks,
         initial={"resident": resident.pk if resident else None},
     )
-    query = request.GET.get("q", "").strip()[:100]
-    found: list[Resident] = []
-    refused = ""
-    if query:
-        try:
-            found = list(
-                resident_search_for(access, query, purpose="certificate", page_size=10).residents
-            )
-        except SearchRefused as error:
-            refused = str(error)
+    search = residents_found(request, access, purpose="certificate")
     if request.method == "POST" and form.is_valid():
         member = form.cleaned_data["member"]
         holder = Holder(
@@ -105,7 +96,13 @@ def certificate_issue_view(request: CommuneRequest) -> HttpResponseBase:
     return render(
         request,
         "learning/certificate_form.html",
-        {"form": form, "resident": resident, "query": query, "found": found, "refused": refused},
+        {
+            "form": form,
+            "resident": resident,
+            "query": search.query,
+            "found": search.residents,
+            "refused": search.refused,
+        },
         status=status,
     )
 

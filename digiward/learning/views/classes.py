@@ -23,8 +23,8 @@ from digiward.learning import selectors
 from digiward.learning.forms import ClassForm, WalkInForm
 from digiward.learning.models import Competence, LearningClass, Participant
 from digiward.learning.services import ClassDetails, attendance_mark, class_save, participant_add
+from digiward.learning.views.finding import residents_found
 from digiward.registry.models import Area, Resident
-from digiward.registry.search import SearchRefused, resident_search_for
 
 
 @commune_required(Perm.VIEW_LEARNING)
@@ -133,16 +133,9 @@ def class_detail(request: CommuneRequest, pk: int) -> HttpResponse:
     participants = list(
         learning_class.participants.select_related("resident", "user").order_by("pk")
     )
-    query = request.GET.get("q", "").strip()[:100]
-    found: list[Resident] = []
-    refused = ""
-    if query and access.has(Perm.RECORD_SKILLS):
-        try:
-            found = list(
-                resident_search_for(access, query, purpose="class", page_size=10).residents
-            )
-        except SearchRefused as error:
-            refused = str(error)
+    search = residents_found(
+        request, access, purpose="class", allowed=access.has(Perm.RECORD_SKILLS)
+    )
     audit_record(
         action=AuditAction.VIEW,
         commune=access.commune,
@@ -162,9 +155,9 @@ def class_detail(request: CommuneRequest, pk: int) -> HttpResponse:
             "can_mark": access.has(Perm.RECORD_SKILLS),
             "can_manage": access.has(Perm.MANAGE_CLASSES),
             "held": learning_class.held_on <= timezone.localdate(),
-            "query": query,
-            "found": found,
-            "refused": refused,
+            "query": search.query,
+            "found": search.residents,
+            "refused": search.refused,
             "walk_in": WalkInForm(),
             "competences": learning_class.competences.order_by("position"),
         },

@@ -17,8 +17,8 @@ from digiward.learning import selectors
 from digiward.learning.forms import EvidenceForm
 from digiward.learning.models import Framework
 from digiward.learning.services import Learner, evidence_observe
+from digiward.learning.views.finding import residents_found
 from digiward.registry.models import Resident
-from digiward.registry.search import SearchRefused, resident_search_for
 
 
 def _framework(request: CommuneRequest) -> Framework:
@@ -119,16 +119,7 @@ def evidence_add(request: CommuneRequest, kind: str, pk: int) -> HttpResponseBas
 def people(request: CommuneRequest) -> HttpResponse:
     """Find whose progress to open: residents by name, and the commune's members."""
     access = request.access
-    query = request.GET.get("q", "").strip()[:100]
-    found: list[Resident] = []
-    refused = ""
-    if query:
-        try:
-            found = list(
-                resident_search_for(access, query, purpose="learning", page_size=20).residents
-            )
-        except SearchRefused as error:
-            refused = str(error)
+    search = residents_found(request, access, purpose="learning", page_size=20)
     members = (
         User.objects.filter(memberships__commune=access.commune, is_active=True)
         .distinct()
@@ -139,5 +130,10 @@ def people(request: CommuneRequest) -> HttpResponse:
     return render(
         request,
         "learning/people.html",
-        {"query": query, "found": found, "refused": refused, "members": members},
+        {
+            "query": search.query,
+            "found": search.residents,
+            "refused": search.refused,
+            "members": members,
+        },
     )

@@ -32,8 +32,8 @@ from digiward.learning.services import (
     quiz_file_header,
     quiz_import_gift,
 )
+from digiward.learning.views.finding import residents_found
 from digiward.registry.models import Resident
-from digiward.registry.search import SearchRefused, resident_search_for
 
 
 @commune_required(Perm.VIEW_LEARNING)
@@ -120,18 +120,9 @@ def quiz_take(request: CommuneRequest, pk: int) -> HttpResponse:
     quiz = _quiz(request, pk)
     resident = _assisted_resident(request)
     assisted = resident is not None or request.GET.get("assisted") == "1"
-    found: list[Resident] = []
-    refused = ""
-    query = request.GET.get("q", "").strip()[:100]
-    if assisted and resident is None and query:
-        try:
-            found = list(
-                resident_search_for(
-                    request.access, query, purpose="learning", page_size=10
-                ).residents
-            )
-        except SearchRefused as error:
-            refused = str(error)
+    search = residents_found(
+        request, request.access, purpose="learning", allowed=assisted and resident is None
+    )
     key = str(uuid.uuid4())
     learning_class, phase = _class_check(request)
     return _sheet(
@@ -140,9 +131,9 @@ def quiz_take(request: CommuneRequest, pk: int) -> HttpResponse:
         key=key,
         resident=resident,
         assisted=assisted,
-        found=found,
-        query=query,
-        refused=refused,
+        found=search.residents,
+        query=search.query,
+        refused=search.refused,
         learning_class=learning_class,
         phase=phase,
     )
