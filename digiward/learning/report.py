@@ -147,15 +147,37 @@ def _competence_reach(commune: Commune, framework: Framework | None) -> list[tup
     if framework is None:
         return []
     competences = list(framework.competences.order_by("position"))
-    # The ids first (a handful of rows), so the count reads the (commune, competence,
-    # resident) index alone instead of joining every evidence row to its competence.
-    ids = _same_ids(framework, [c.code for c in competences])
-    counts = dict(
-        Evidence.objects.filter(commune=commune, competence_id__in=ids, resident__isnull=False)
-        .values_list("competence__code")
+    # Counted per competence row from the (commune, competence, resident) index, read in
+    # order with no sort; a code held by two rows (the shared framework and the commune's
+    # copy, both with evidence) is counted again over both, so nobody counts twice.
+    code_of = dict(
+        Competence.objects.filter(
+            same_competence(framework, [c.code for c in competences], prefix="")
+        ).values_list("pk", "code")
+    )
+    evidence = Evidence.objects.filter(
+        commune=commune, competence_id__in=list(code_of), resident__isnull=False
+    )
+    per_row = dict(
+        evidence.values_list("competence_id")
         .annotate(n=Count("resident_id", distinct=True))
         .order_by()
     )
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for pk, code in code_of.items():
+        rows_of[code].append(pk)
+    counts = {}
+    for code, pks in rows_of.items():
+        with_evidence = [pk for pk in pks if per_row.get(pk)]
+        if len(with_evidence) > 1:
+            counts[code] = (
+                evidence.filter(competence_id__in=with_evidence)
+                .values("resident_id")
+                .distinct()
+                .count()
+            )
+        else:
+            counts[code] = sum(per_row.get(pk, 0) for pk in pks)
     return [(c.code, c.name, counts.get(c.code, 0)) for c in competences]
 
 

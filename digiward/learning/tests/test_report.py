@@ -138,5 +138,16 @@ def test_evidence_recorded_before_the_commune_copied_the_framework_still_counts(
     copy = framework_copy(access=access_for(admin, commune), framework=essentials)
     reach = {code: n for code, _name, n in skills_report(commune, copy).by_competence}
     assert reach["AT.2"] == 1
+    # The same person seen again, now on the copy's row: still one person.
+    evidence_observe(
+        access=access_for(volunteer, commune),
+        learner=Learner(resident=resident),
+        competence=copy.competences.get(code="AT.2"),
+        kind=EvidenceKind.OBSERVED,
+        level=2,
+        achieved_on=timezone.localdate(),
+    )
+    reach = {code: n for code, _name, n in skills_report(commune, copy).by_competence}
+    assert reach["AT.2"] == 1
     rows = {r.competence.code: r for r in selectors.progress_for(framework=copy, resident=resident)}
     assert rows["AT.2"].level == 2 and rows["AT.2"].competence.framework == copy
