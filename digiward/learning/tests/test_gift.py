@@ -14,9 +14,9 @@ from digiward.learning.gift import (
     GiftError,
     GiftProblem,
     GiftQuestion,
-    gift_dump,
     gift_parse,
 )
+from digiward.learning.gift_writer import gift_dump
 
 
 def problems_of(text: str) -> list[tuple[int, str]]:
