@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -217,6 +218,14 @@ class SessionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    skills = forms.TypedMultipleChoiceField(
+        label=_("Skills the person did alone"),
+        coerce=int,
+        choices=[],  # the commune's citizen essentials, set by the view
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Unknown skill: choose from the list.")},
+    )
     alone_next_time = forms.ChoiceField(
         label=_("Could the person do it alone next time?"),
         choices=AloneNextTime.choices,
@@ -234,6 +243,12 @@ class SessionForm(forms.Form):
     )
     helped_on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     ticket = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, skill_choices: Sequence[tuple[int, str]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = list(skill_choices)  # type: ignore[attr-defined]
 
     def clean_helped_on(self) -> date:
         day: date | None = self.cleaned_data.get("helped_on")
@@ -283,6 +298,7 @@ class SessionForm(forms.Form):
             topic=d.get("topic") or "",
             dossier_code=d.get("dossier_code") or "",
             milestones=list(d.get("milestones") or []),
+            skills=list(d.get("skills") or []),
             alone_next_time=d.get("alone_next_time") or "",
             notes=d.get("notes") or "",
             ticket_id=d.get("ticket"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -395,6 +396,18 @@ class VisitRecordForm(forms.Form):
         choices=[("", _("None")), *MilestoneKind.choices],
         required=False,
     )
+    skills = forms.TypedMultipleChoiceField(
+        label=_("Skills the person did alone"),
+        help_text=_(
+            "Tick only what the person did themselves while you watched: it counts towards "
+            "their digital-skills record."
+        ),
+        coerce=int,
+        choices=[],  # the commune's citizen essentials, set by the view
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Unknown skill: choose from the list.")},
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -402,9 +415,16 @@ class VisitRecordForm(forms.Form):
         label=_("The procedure is finished: mark the request completed"), required=False
     )
 
-    def __init__(self, *args: Any, documents: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        documents: list[str],
+        skill_choices: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["documents_checked"].choices = [(d, d) for d in documents]  # type: ignore[attr-defined]
+        self.fields["skills"].choices = list(skill_choices)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -238,6 +238,18 @@ def default_framework(access: Access) -> Framework | None:
     )
 
 
+def practice_skill_choices(access: Access) -> list[tuple[int, str]]:
+    """The skills a helper can tick as "did it alone" on a help session or a home visit:
+    the citizen essentials (the commune's copy if it has one), in the framework's order."""
+    framework = default_framework(access)
+    if framework is None:
+        return []
+    return [
+        (competence.pk, f"{competence.code} · {competence.name}")
+        for competence in framework.competences.order_by("position", "pk")
+    ]
+
+
 def progress_for(
     *, framework: Framework, resident: Resident | None = None, user: User | None = None
 ) -> list[CompetenceProgress]:

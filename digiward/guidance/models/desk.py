@@ -193,6 +193,10 @@ class HelpSession(CommuneOwned):
     dossier_code = models.CharField(_("dossier code"), max_length=40, blank=True)
     milestones = models.JSONField(_("milestones reached"), default=list, blank=True)
     milestones_recorded = models.BooleanField(default=False)
+    # Competences (learning.Competence ids) the person did alone in front of the helper:
+    # evidence of digital skills once the session has a resident (issue 14). Ids, not a
+    # foreign key, because a walk-in's ticks wait here until the session is linked.
+    skills = models.JSONField(_("skills done alone"), default=list, blank=True)
     alone_next_time = models.CharField(
         _("could do it alone next time?"), max_length=10, choices=AloneNextTime.choices, blank=True
     )

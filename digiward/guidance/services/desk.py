@@ -34,6 +34,8 @@ from digiward.guidance.models import (
     VisitorSex,
     queue_call_order,
 )
+from digiward.learning.models import EvidenceKind
+from digiward.learning.services import evidence_from_practice, practice_competences
 from digiward.procedures.models import Procedure
 from digiward.registry.journey import LADDER, MilestoneSource
 from digiward.registry.models import Resident
@@ -59,6 +61,7 @@ class SessionInput:
     topic: str = ""
     dossier_code: str = ""
     milestones: list[str] = field(default_factory=list)
+    skills: list[int] = field(default_factory=list)  # learning.Competence ids done alone
     alone_next_time: str = ""
     notes: str = ""
     ticket_id: int | None = None
@@ -104,6 +107,7 @@ def _check(access: Access, data: SessionInput) -> None:
     unknown = [m for m in data.milestones if m not in {k.value for k in LADDER}]
     if unknown:
         raise DomainError(_("Unknown milestone."), field="milestones")
+    practice_competences(access.commune, data.skills)
 
 
 def _record_milestones(access: Access, session: HelpSession, resident: Resident) -> int:
@@ -121,6 +125,23 @@ def _record_milestones(access: Access, session: HelpSession, resident: Resident)
         created += milestone is not None
     session.milestones_recorded = True
     return created
+
+
+def _record_skills(access: Access, session: HelpSession, resident: Resident) -> int:
+    """The skills the person did alone become evidence of their digital skills."""
+    if not session.skills:
+        return 0
+    return evidence_from_practice(
+        access=access,
+        resident=resident,
+        competence_ids=session.skills,
+        # At home is a home visit; the desk and the phone are both the help desk.
+        kind=EvidenceKind.HOME_VISIT
+        if session.channel == Channel.HOME_VISIT
+        else EvidenceKind.DESK,
+        source_ref=f"help_session:{session.pk}",
+        achieved_on=session.helped_on,
+    )
 
 
 @transaction.atomic
@@ -165,6 +186,7 @@ def help_session_log(*, access: Access, data: SessionInput) -> tuple[HelpSession
         minutes=data.minutes,
         dossier_code=data.dossier_code.strip()[:40],
         milestones=sorted(set(data.milestones)),
+        skills=sorted(set(data.skills)),
         alone_next_time=data.alone_next_time,
         notes=data.notes.strip(),
         ticket=ticket,
@@ -173,6 +195,8 @@ def help_session_log(*, access: Access, data: SessionInput) -> tuple[HelpSession
     if resident is not None and session.milestones:
         reached = _record_milestones(access, session, resident)
         session.save(update_fields=["milestones_recorded"])
+    if resident is not None:
+        _record_skills(access, session, resident)
     if ticket is not None and ticket.status in (QueueStatus.WAITING, QueueStatus.CALLED):
         now = timezone.now()
         ticket.status = QueueStatus.SERVED
@@ -210,6 +234,7 @@ def help_session_link(*, access: Access, session: HelpSession, resident_id: int)
     session.resident = resident
     session.visitor_name, session.visitor_phone = "", ""
     reached = _record_milestones(access, session, resident) if session.milestones else 0
+    _record_skills(access, session, resident)
     session.save(update_fields=["resident", "visitor_name", "visitor_phone", "milestones_recorded"])
     audit_record(
         action=AuditAction.CHANGE,

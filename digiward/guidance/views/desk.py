@@ -27,6 +27,7 @@ from digiward.guidance.models import (
     QueueService,
     QueueTicket,
 )
+from digiward.learning.selectors import practice_skill_choices
 from digiward.procedures.models import Procedure
 from digiward.procedures.selectors import search_procedures, shortlist
 from digiward.registry.journey import LADDER, next_step
@@ -60,7 +61,8 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
         if ticket.called_at:
             elapsed = (timezone.now() - ticket.called_at).total_seconds() / 60
             initial["minutes"] = max(5, int(round(elapsed / 5) * 5))
-    form = SessionForm(request.POST or None, initial=initial)
+    skill_choices = practice_skill_choices(access)
+    form = SessionForm(request.POST or None, initial=initial, skill_choices=skill_choices)
     resident = None
     if request.method == "POST":
         if form.is_valid():
@@ -98,6 +100,7 @@ def session_log(request: CommuneRequest) -> HttpResponseBase:
         "minute_choices": MINUTE_CHOICES,
         **SessionForm.chips(),
         "ladder": LADDER,
+        "skill_choices": skill_choices,
         "value": _values(form, initial),
         "mine_today": list(mine_today[:5]),
         "count_today": mine_today.count(),
@@ -114,6 +117,12 @@ def _saved_text(session: HelpSession, reached: int) -> str:
         text += " " + _(
             "The milestones will reach a journey once the visit is linked to the registry."
         )
+    if session.skills:
+        text += " " + (
+            _("%(n)s skill(s) done alone recorded as evidence of digital skills.")
+            if session.resident_id
+            else _("The skills done alone will be recorded once the visit is linked.")
+        ) % {"n": len(session.skills)}
     return text
 
 
@@ -130,6 +139,7 @@ def _values(form: SessionForm, initial: dict[str, object]) -> dict[str, object]:
             "channel": data.get("channel", ""),
             "alone_next_time": data.get("alone_next_time", ""),
             "milestones": data.getlist("milestones"),  # type: ignore[attr-defined]
+            "skills": [int(v) for v in data.getlist("skills") if v.isdigit()],  # type: ignore[attr-defined]
             "resident": data.get("resident", ""),
             "ticket": data.get("ticket", ""),
         }
@@ -138,6 +148,7 @@ def _values(form: SessionForm, initial: dict[str, object]) -> dict[str, object]:
         "minutes": str(initial["minutes"]),
         "channel": str(initial["channel"]),
         "milestones": [],
+        "skills": [],
         "ticket": str(initial.get("ticket", "")),
     }
 

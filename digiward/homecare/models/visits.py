@@ -147,6 +147,9 @@ class HomeVisit(CommuneOwned):
     milestone = models.CharField(
         _("digital-journey step reached"), max_length=24, choices=MilestoneKind.choices, blank=True
     )
+    # Competences (learning.Competence ids) the person did alone during the visit: evidence
+    # of digital skills recorded through the learning app's service (issue 14).
+    skills = models.JSONField(_("skills done alone"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -40,6 +40,8 @@ from digiward.homecare.selectors import may_certify
 from digiward.homecare.services.common import lock_request
 from digiward.homecare.services.requests import complete_locked
 from digiward.homecare.workflow import transition
+from digiward.learning.models import EvidenceKind
+from digiward.learning.services import evidence_from_practice, practice_competences
 from digiward.registry.citizen_ids import CitizenIdError, parse_citizen_id
 from digiward.registry.identity import protect_citizen_id
 from digiward.registry.journey import MilestoneKind, MilestoneSource
@@ -153,6 +155,7 @@ class VisitRecord:
     person_confirmed: bool = False
     confirmed_by_name: str = ""
     milestone: str = ""
+    skills: tuple[int, ...] = ()  # learning.Competence ids the person did alone
     notes: str = ""
     complete_now: bool = False
 
@@ -202,12 +205,19 @@ def visit_record(*, access: Access, visit: HomeVisit, record: VisitRecord) -> Ho
             _("Link the person to the registry to record a step of their digital journey."),
             field="milestone",
         )
+    if record.skills and request.resident is None:
+        raise DomainError(
+            _("Link the person to the registry to record the skills they did alone."),
+            field="skills",
+        )
+    practice_competences(access.commune, record.skills)
     locked.arrived_at, locked.left_at = arrived, left or timezone.now()
     locked.outcome = record.outcome
     locked.documents_checked = [d.strip() for d in record.documents_checked if d.strip()]
     locked.person_confirmed = met and record.person_confirmed
     locked.confirmed_by_name = record.confirmed_by_name.strip()[:150] if met else ""
     locked.milestone = record.milestone if met else ""
+    locked.skills = sorted(set(record.skills)) if met else []
     locked.notes = record.notes.strip()
     locked.recorded_by, locked.recorded_at = access.user, timezone.now()
     done = record.outcome in (VisitOutcome.COMPLETED_ON_SITE, VisitOutcome.PAPERS_TAKEN)
@@ -231,6 +241,15 @@ def visit_record(*, access: Access, visit: HomeVisit, record: VisitRecord) -> Ho
             source=MilestoneSource.HOME_VISIT,
             source_ref=f"homecare.visit:{locked.pk}",
             detail=request.tracking_code,
+        )
+    if locked.skills and request.resident is not None:
+        evidence_from_practice(
+            access=access,
+            resident=request.resident,
+            competence_ids=locked.skills,
+            kind=EvidenceKind.HOME_VISIT,
+            source_ref=f"homecare.visit:{locked.pk}",
+            achieved_on=timezone.localdate(locked.arrived_at),
         )
     audit_record(
         action=AuditAction.CHANGE,

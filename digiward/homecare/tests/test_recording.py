@@ -312,3 +312,77 @@ def test_a_milestone_needs_a_person_in_the_registry(
         )
     assert refused.value.field == "milestone"
     assert not Milestone.objects.exists()
+
+
+# --- Skills done alone (issue 14) -----------------------------------------------------------------
+
+
+def test_skills_done_alone_at_home_become_evidence(
+    commune, officer, officer_profile, officer_access, plan_day
+):
+    from digiward.learning.models import Evidence, EvidenceKind, Framework
+    from digiward.learning.seed import frameworks_load
+
+    frameworks_load()
+    essentials = Framework.objects.get(code="DW-ESSENTIALS", commune=None)
+    payment = essentials.competences.get(code="TT.2")
+    resident = ResidentFactory(commune=commune, birth_year=1944)
+    request = RequestFactory(commune=commune, resident=resident)
+    booked = services.visit_book(
+        access=officer_access, request=request, officer=officer, day=plan_day
+    )
+    record = services.VisitRecord(
+        outcome=VisitOutcome.COMPLETED_ON_SITE,
+        arrived_at=timezone.now(),
+        person_confirmed=True,
+        confirmed_by_name="Bà Chín",
+        skills=(payment.pk, 987654),
+    )
+    with pytest.raises(DomainError) as refused:
+        services.visit_record(access=officer_access, visit=booked, record=record)
+    assert refused.value.field == "skills"
+    booked.refresh_from_db()
+    assert booked.status == "planned" and not Evidence.objects.exists()
+    services.visit_record(
+        access=officer_access,
+        visit=booked,
+        record=services.VisitRecord(**{**record.__dict__, "skills": (payment.pk,)}),
+    )
+    evidence = Evidence.objects.get(resident=resident)
+    assert (evidence.kind, evidence.source_ref) == (
+        EvidenceKind.HOME_VISIT,
+        f"homecare.visit:{booked.pk}",
+    )
+    milestone = Milestone.objects.get(resident=resident)
+    assert (milestone.kind, milestone.source) == (
+        MilestoneKind.FIRST_CASHLESS_PAYMENT,
+        MilestoneSource.LEARNING,
+    )
+    page = client_in(officer, commune).get(reverse("homecare:visit_detail", args=[booked.pk]))
+    assert "Kỹ năng tự làm được" in page.content.decode()
+
+
+def test_skills_need_a_person_in_the_registry(
+    commune, officer, officer_profile, officer_access, plan_day
+):
+    from digiward.learning.models import Competence
+    from digiward.learning.seed import frameworks_load
+
+    frameworks_load()
+    request = RequestFactory(commune=commune)
+    booked = services.visit_book(
+        access=officer_access, request=request, officer=officer, day=plan_day
+    )
+    with pytest.raises(DomainError) as refused:
+        services.visit_record(
+            access=officer_access,
+            visit=booked,
+            record=services.VisitRecord(
+                outcome=VisitOutcome.COMPLETED_ON_SITE,
+                arrived_at=timezone.now(),
+                person_confirmed=True,
+                confirmed_by_name="Ông Bảy",
+                skills=(Competence.objects.first().pk,),
+            ),
+        )
+    assert refused.value.field == "skills"

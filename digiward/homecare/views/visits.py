@@ -40,6 +40,7 @@ from digiward.homecare.selectors import (
 )
 from digiward.homecare.templatetags.homecare import map_links_for
 from digiward.homecare.views.planning import parse_day
+from digiward.learning.selectors import practice_skill_choices
 
 
 @commune_required(Perm.VISIT_HOMES)
@@ -93,6 +94,7 @@ def _record_context(
     local_now = timezone.localtime()
     record_form = record_form or VisitRecordForm(
         documents=needs.documents,
+        skill_choices=practice_skill_choices(request.access),
         initial={
             "arrived_at": timezone.localtime(visit.arrived_at).time()
             if visit.arrived_at
@@ -126,7 +128,11 @@ def visit_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
     visit = _visit(request, pk)
     needs = visit_needs(request.access.commune, visit)
     if request.method == "POST":
-        form = VisitRecordForm(request.POST, documents=needs.documents)
+        form = VisitRecordForm(
+            request.POST,
+            documents=needs.documents,
+            skill_choices=practice_skill_choices(request.access),
+        )
         if form.is_valid():
             data = form.cleaned_data
             local_day = visit.local_day
@@ -142,6 +148,7 @@ def visit_detail(request: CommuneRequest, pk: int) -> HttpResponseBase:
                         person_confirmed=data["person_confirmed"],
                         confirmed_by_name=data["confirmed_by_name"],
                         milestone=data["milestone"],
+                        skills=tuple(data["skills"]),
                         notes=data["notes"],
                         complete_now=data["complete_now"],
                     ),

@@ -15,10 +15,13 @@ from digiward.learning.services.classes import (
 )
 from digiward.learning.services.evidence import (
     OBSERVED_KINDS,
+    PRACTICE_PLACES,
     Learner,
+    evidence_from_practice,
     evidence_observe,
     evidence_record,
     learner_check,
+    practice_competences,
 )
 from digiward.learning.services.frameworks import (
     SaveResult,
@@ -40,6 +43,7 @@ from digiward.learning.services.quizzes import (
 
 __all__ = [
     "OBSERVED_KINDS",
+    "PRACTICE_PLACES",
     "Answers",
     "ClassDetails",
     "Holder",
@@ -57,6 +61,7 @@ __all__ = [
     "commune_signing_key",
     "competence_update",
     "crosswalk_save",
+    "evidence_from_practice",
     "evidence_observe",
     "evidence_record",
     "framework_copy",
@@ -64,6 +69,7 @@ __all__ = [
     "framework_save",
     "learner_check",
     "participant_add",
+    "practice_competences",
     "quiz_file_header",
     "quiz_import_gift",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,3 +149,59 @@ def evidence_observe(
         level=level,
         note=note,
     )
+
+
+# ---- Practice seen by a helper: the help-session log and the home visit --------------------
+
+PRACTICE_PLACES = (EvidenceKind.DESK, EvidenceKind.HOME_VISIT)
+
+
+def practice_competences(commune: Commune, competence_ids: Iterable[int]) -> list[Competence]:
+    """The competences a help session or a home visit names, each of a framework this
+    commune sees (the shared ones and its own copies); one unknown id refuses them all."""
+    wanted = sorted(set(competence_ids))
+    if not wanted:
+        return []
+    found = list(
+        Competence.objects.filter(pk__in=wanted)
+        .filter(Q(framework__commune__isnull=True) | Q(framework__commune=commune))
+        .select_related("framework")
+        .order_by("position", "pk")
+    )
+    if len(found) != len(wanted):
+        raise DomainError(_("Unknown skill: choose from the list."), field="skills")
+    return found
+
+
+def evidence_from_practice(
+    *,
+    access: Access,
+    resident: Resident,
+    competence_ids: Iterable[int],
+    kind: EvidenceKind,
+    source_ref: str,
+    achieved_on: date,
+) -> int:
+    """The person did these alone in front of the helper (at the desk, at home): one piece
+    of evidence per competence, at the first level, each recording its journey milestone.
+
+    Called inside the help session's or the visit's transaction, so a refusal writes
+    nothing of either. The same source twice adds nothing; returns how many were new.
+    """
+    if kind not in PRACTICE_PLACES:
+        raise ValueError(f"not a place of practice: {kind}")
+    learner = Learner(resident=resident)
+    learner_check(access, learner)
+    created = 0
+    for competence in practice_competences(access.commune, competence_ids):
+        evidence = evidence_record(
+            actor=access.user,
+            commune=access.commune,
+            learner=learner,
+            competence=competence,
+            kind=kind,
+            source_ref=source_ref,
+            achieved_on=achieved_on,
+        )
+        created += evidence is not None
+    return created
