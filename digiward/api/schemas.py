@@ -185,6 +185,9 @@ class Kpis(Schema):
     vneid_level2: int
     online_service: int
     independent: int
+    skills_confirmed: int = Field(
+        description="Adults holding a valid certificate of basic digital skills"
+    )
     help_sessions_30_days: int
     home_support_open: int
     home_support_overdue: int

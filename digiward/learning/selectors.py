@@ -31,6 +31,7 @@ from digiward.learning.models import (
     SigningKey,
 )
 from digiward.registry.models import Milestone, Resident
+from digiward.registry.selectors import adults
 
 
 def frameworks_for(commune: Commune) -> QuerySet[Framework]:
@@ -401,4 +402,35 @@ def class_check(learning_class: LearningClass, participants: list[Participant]) 
         before_average=round(sum(b.percent for b, _a in pairs) / len(pairs)) if pairs else None,
         after_average=round(sum(a.percent for _b, a in pairs) / len(pairs)) if pairs else None,
         improved=sum(1 for b, a in pairs if a.percent > b.percent),
+    )
+
+
+# ---- The Bình dân học vụ số figure for the dashboard and the province roll-up ---------------
+
+
+def skills_confirmed_among(residents: QuerySet[Resident]) -> int:
+    """How many of these residents hold a valid (not revoked) certificate: the people whose
+    basic digital skills the commune confirmed (Decision 757, Annex II). One query on the
+    certificates, which stay few; the breakdown by competence is the skills report's."""
+    return (
+        Certificate.objects.filter(revoked_at__isnull=True, resident__in=residents.values("pk"))
+        .values("resident_id")
+        .distinct()
+        .count()
+    )
+
+
+def skills_confirmed_by_commune(
+    commune_ids: list[int], today: date | None = None
+) -> dict[int, int]:
+    """Per commune, its adults (as the journey's rates count them) holding a valid
+    certificate, in one grouped query."""
+    people = adults(Resident.objects.filter(commune_id__in=commune_ids), today)
+    return dict(
+        Certificate.objects.filter(
+            commune_id__in=commune_ids, revoked_at__isnull=True, resident__in=people.values("pk")
+        )
+        .values_list("commune_id")
+        .annotate(n=Count("resident_id", distinct=True))
+        .order_by()
     )

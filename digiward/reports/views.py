@@ -86,6 +86,7 @@ def _column_labels() -> dict[str, str]:
         "vneid_level2": _("VNeID level 2"),
         "online_service": _("Used an online service"),
         "independent": _("Does it alone"),
+        "skills_confirmed": _("Digital skills confirmed"),
         "help_sessions": _("Help sessions (30 days)"),
         "overdue": _("Home-support requests overdue"),
     }

@@ -18,6 +18,7 @@ from digiward.donations.selectors import campaign_progress
 from digiward.guidance.selectors import help_sessions_by_commune
 from digiward.homecare.models import HomeSupportRequest, RequestStatus
 from digiward.homecare.selectors import RequestLoad, request_load_by_commune
+from digiward.learning.selectors import skills_confirmed_by_commune
 from digiward.registry.selectors import JourneyReach, journey_reach_by_commune
 
 router = Router(tags=["programme"], auth=read_token)
@@ -96,6 +97,7 @@ def kpis(request: HttpRequest) -> dict[str, object]:
         "vneid_level2": reach.vneid_level2,
         "online_service": reach.online_service,
         "independent": reach.independent,
+        "skills_confirmed": skills_confirmed_by_commune([commune_id], today).get(commune_id, 0),
         "help_sessions_30_days": sessions,
         "home_support_open": load.open,
         "home_support_overdue": load.overdue,

@@ -22,9 +22,11 @@ from digiward.guidance.selectors import (
 )
 from digiward.homecare.models import OPEN_STATUSES, RequestStatus
 from digiward.homecare.selectors import deadlines, open_requests_by_status
+from digiward.learning.selectors import skills_confirmed_among
 from digiward.registry.selectors import (
     JourneyFilters,
     Rung,
+    filtered_residents,
     journey_distribution,
     milestones_reached,
 )
@@ -96,6 +98,12 @@ class Dashboard:
     waits: DeskWaits
     home_support: HomeSupportTile
     campaigns: list[CampaignProgress] | None  # None: the user may not see campaigns
+    # Of `adults`, those holding a valid digital-skills certificate (issue 14).
+    skills_confirmed: int = 0
+
+    @property
+    def skills_confirmed_percent(self) -> float:
+        return round(100 * self.skills_confirmed / self.adults, 1) if self.adults else 0.0
 
     # What the charts draw: (label, count) pairs, the same numbers as the tables.
     @property
@@ -162,4 +170,5 @@ def commune_dashboard(
         waits=desk_waits(commune, start=start, end=end),
         home_support=home_support,
         campaigns=campaigns,
+        skills_confirmed=skills_confirmed_among(filtered_residents(commune, filters.journey())),
     )

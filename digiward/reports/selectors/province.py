@@ -14,6 +14,7 @@ from django.utils import timezone
 from digiward.core.models import Commune, Province, Role, User
 from digiward.guidance.selectors import help_sessions_by_commune
 from digiward.homecare.selectors import RequestLoad, request_load_by_commune
+from digiward.learning.selectors import skills_confirmed_by_commune
 from digiward.registry.selectors import (
     JourneyReach,
     journey_reach_by_commune,
@@ -34,6 +35,7 @@ class CommuneRow:
     help_sessions: int
     requests: RequestLoad
     trend: tuple[int, ...]  # milestones reached per month, oldest first
+    skills_confirmed: int = 0  # adults holding a valid digital-skills certificate
 
     def rate(self, count: int) -> float | None:
         """`count` per 1,000 adults; None when there are no adults to divide by."""
@@ -55,6 +57,10 @@ class CommuneRow:
     @property
     def independent_rate(self) -> float | None:
         return self.rate(self.reach.independent)
+
+    @property
+    def skills_confirmed_rate(self) -> float | None:
+        return self.rate(self.skills_confirmed)
 
     @property
     def help_sessions_rate(self) -> float | None:
@@ -79,6 +85,7 @@ SORTS: dict[str, Callable[[CommuneRow], float | int | str | None]] = {
     "vneid_level2": lambda row: row.vneid_level2_rate,
     "online_service": lambda row: row.online_service_rate,
     "independent": lambda row: row.independent_rate,
+    "skills_confirmed": lambda row: row.skills_confirmed_rate,
     "help_sessions": lambda row: row.help_sessions_rate,
     "overdue": lambda row: row.requests.overdue,
 }
@@ -140,6 +147,7 @@ def province_rollup(
     )
     requests = request_load_by_commune(ids, today)
     milestones = milestones_by_commune_and_month(ids, months)
+    confirmed = skills_confirmed_by_commune(ids, today)
 
     every = [
         CommuneRow(
@@ -148,6 +156,7 @@ def province_rollup(
             help_sessions=sessions.get(c.pk, 0),
             requests=requests.get(c.pk, RequestLoad()),
             trend=tuple(milestones.get((c.pk, month), 0) for month in months),
+            skills_confirmed=confirmed.get(c.pk, 0),
         )
         for c in communes
     ]
@@ -187,4 +196,5 @@ def _total(rows: list[CommuneRow], months: int) -> CommuneRow:
             overdue=sum(row.requests.overdue for row in rows),
         ),
         trend=tuple(sum(row.trend[i] for row in rows) for i in range(months)),
+        skills_confirmed=sum(row.skills_confirmed for row in rows),
     )
