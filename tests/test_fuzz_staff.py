@@ -203,6 +203,7 @@ STAFF_URLS: dict[str, dict[str, list[str]]] = {
         "learning:competence_edit": ["competence"],
         "learning:certificates": [],
         "learning:certificate_issue": [],
+        "learning:certificate_ready": [],
         "learning:certificate": ["certificate"],
         "learning:certificate_pdf": ["certificate"],
         "learning:certificate_revoke": ["certificate"],

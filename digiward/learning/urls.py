@@ -79,6 +79,11 @@ urlpatterns = [
     ),
     path("app/learning/certificates/", certificates.certificate_list, name="certificates"),
     path(
+        "app/learning/certificates/ready/",
+        certificates.certificate_ready,
+        name="certificate_ready",
+    ),
+    path(
         "app/learning/certificates/new/",
         certificates.certificate_issue_view,
         name="certificate_issue",

@@ -34,6 +34,8 @@ from digiward.guidance.models import (
     SlotTemplate,
     TeamMember,
 )
+from digiward.learning.models import Competence, EvidenceKind
+from digiward.learning.services import Learner, evidence_record
 from digiward.procedures.selectors import shortlist
 from digiward.registry.journey import MilestoneSource, next_step
 from digiward.registry.models import Milestone, Resident
@@ -182,6 +184,14 @@ def _sessions(
         closed.update(rostering.closed_days(commune, month))
     open_days = [d for d in days if d.weekday() != 6 and d not in closed]
     numbers: dict[date, int] = {}
+    # The citizen essentials' competence for each journey step (none before
+    # `load_frameworks`): a step the person took alone is also a skill they showed.
+    skill_of = {
+        c.milestone: c
+        for c in Competence.objects.filter(
+            framework__code="DW-ESSENTIALS", framework__commune__isnull=True
+        ).exclude(milestone="")
+    }
     created = 0
     for _ in range(count):
         day = rng.choice(open_days)
@@ -250,7 +260,21 @@ def _sessions(
                 reached[resident_id].add(step.value)
                 session.milestones = [step.value]
                 session.milestones_recorded = True
-                session.save(update_fields=["milestones", "milestones_recorded"])
+                skill = skill_of.get(step.value)
+                if skill is not None and session.alone_next_time == "yes":
+                    evidence_record(
+                        actor=helper.user,
+                        commune=commune,
+                        learner=Learner(resident=resident),
+                        competence=skill,
+                        kind=EvidenceKind.HOME_VISIT
+                        if channel == Channel.HOME_VISIT
+                        else EvidenceKind.DESK,
+                        source_ref=f"help_session:{session.pk}",
+                        achieved_on=day,
+                    )
+                    session.skills = [skill.pk]
+                session.save(update_fields=["milestones", "milestones_recorded", "skills"])
     return created
 
 

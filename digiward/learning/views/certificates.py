@@ -15,8 +15,10 @@ from digiward.core.models import AuditAction, User
 from digiward.core.params import id_from
 from digiward.core.permissions import Perm
 from digiward.learning import selectors
+from digiward.learning.confirmation import confirmation_candidates
 from digiward.learning.documents import certificate_pdf
 from digiward.learning.forms import CertificateForm, RevokeForm
+from digiward.learning.models import Track
 from digiward.learning.services import Holder, certificate_issue, certificate_revoke
 from digiward.learning.views.finding import residents_found
 from digiward.registry.models import Resident
@@ -53,6 +55,61 @@ def _members(request: CommuneRequest):  # type: ignore[no-untyped-def]
     )
 
 
+def _track(request: CommuneRequest) -> str:
+    track = request.GET.get("track", "")
+    return track if track in Track.values else Track.CITIZEN
+
+
+@commune_required(Perm.ISSUE_CERTIFICATES)
+def certificate_ready(request: CommuneRequest) -> HttpResponse:
+    """People whose evidence covers a track: ready for the commune to confirm, then those
+    missing one or two competences (whom to help next)."""
+    access = request.access
+    framework = selectors.default_framework(access)
+    track = _track(request)
+    candidates = confirmation_candidates(access, framework, track) if framework else None
+    page = Paginator(candidates.people if candidates else [], 50).get_page(request.GET.get("page"))
+    audit_record(
+        action=AuditAction.VIEW,
+        commune=access.commune,
+        object_type="learning.evidence",
+        object_repr=_("People ready for a certificate"),
+        changes={"track": track, "page": page.number},
+    )
+    return render(
+        request,
+        "learning/certificate_ready.html",
+        {
+            "candidates": candidates,
+            "page_obj": page,
+            "track": track,
+            "tracks": Track.choices,
+        },
+    )
+
+
+def _from_evidence(
+    request: CommuneRequest, resident: Resident | None, member: User | None
+) -> dict[str, object]:
+    """The certificate form filled in from the person's evidence (`?from=evidence`)."""
+    framework = selectors.default_framework(request.access)
+    if framework is None or (resident is None and member is None):
+        return {}
+    track = _track(request)
+    found = confirmation_candidates(
+        request.access, framework, track, resident=resident, user=member
+    ).people
+    if not found:
+        return {}
+    return {
+        "framework": framework.pk,
+        "track": track,
+        "competences": [c.pk for c in found[0].reached],
+        "basis": found[0].basis,
+        "member": member.pk if member else None,
+    }
+
+
 @commune_required(Perm.ISSUE_CERTIFICATES)
 def certificate_issue_view(request: CommuneRequest) -> HttpResponseBase:
     access = request.access
@@ -62,11 +119,16 @@ def certificate_issue_view(request: CommuneRequest) -> HttpResponseBase:
     resident = (
         Resident.objects.for_access(access).filter(pk=picked_id).first() if picked_id else None
     )
+    initial: dict[str, object] = {"resident": resident.pk if resident else None}
+    if request.method == "GET" and request.GET.get("from") == "evidence":
+        member_id = id_from(request.GET.get("member"))
+        member = _members(request).filter(pk=member_id).first() if member_id else None
+        initial.update(_from_evidence(request, resident, member))
     form = CertificateForm(
         data,
         members=_members(request),
         frameworks=frameworks,
-        initial={"resident": resident.pk if resident else None},
+        initial=initial,
     )
     search = residents_found(request, access, purpose="certificate")
     if request.method == "POST" and form.is_valid():
