@@ -236,20 +236,21 @@ class Run:
     result: Result
     load_before: str  # load average (1, 5, 15 min) just before the run
     others: float  # share of the machine's CPU used by other processes during the run
+    busy: float  # share of the machine's CPU in use during the run, by anyone
     attempt: int
     audit_written: int | None  # audit rows written during the run (API runs only)
 
 
-def others_share(server_pid: int, window: Callable[[], T]) -> tuple[float, T]:
-    """What `window` returned, and the share of the machine's CPU that processes other
-    than gunicorn and wrk used while it ran."""
+def others_share(server_pid: int, window: Callable[[], T]) -> tuple[float, float, T]:
+    """The share of the machine's CPU that processes other than gunicorn and wrk used
+    while `window` ran, the share in use in all, and what `window` returned."""
     busy0, total0 = machine_ticks()
     ours0 = server_ticks(server_pid) + waited_children_ticks()
     value = window()
     busy1, total1 = machine_ticks()
     ours1 = server_ticks(server_pid) + waited_children_ticks()
-    share = max(0.0, (busy1 - busy0) - (ours1 - ours0)) / max(1, total1 - total0)
-    return share, value
+    total = max(1, total1 - total0)
+    return max(0.0, (busy1 - busy0) - (ours1 - ours0)) / total, (busy1 - busy0) / total, value
 
 
 def wait_quiet(server_pid: int) -> None:
@@ -266,10 +267,10 @@ def measured(server_pid: int, run: Callable[[], Result], audit: Callable[[], int
         wait_quiet(server_pid)
         rows_before = audit() if audit else 0
         before = loadavg()
-        others, result = others_share(server_pid, run)
+        others, busy, result = others_share(server_pid, run)
         written = audit() - rows_before if audit else None
         if others <= OTHERS_MAX or attempt == RERUNS + 1:
-            return Run(result, before, others, attempt, written)
+            return Run(result, before, others, busy, attempt, written)
         print(
             f"  ({result.name}: other processes used {100 * others:.0f} % of the CPU "
             f"during the run, load {before}: run again)"
@@ -370,14 +371,15 @@ def run_database(database: str, args: argparse.Namespace) -> list[str]:
     )
     print(
         "| endpoint | req/s | p50 ms | p99 ms | max ms | errors | x floor "
-        "| load avg before (1/5/15 min) | others' CPU during | run |"
+        "| CPU busy | load avg before (1/5/15 min) | others' CPU during | run |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         r = run.result
         print(
             f"| {r.name} | {r.rps:.0f} | {r.p50:.1f} | {r.p99:.1f} | {r.max:.0f} | {r.errors} "
-            f"| {r.rps / floor.rps:.2f} | {run.load_before} | {100 * run.others:.0f} % "
+            f"| {r.rps / floor.rps:.2f} | {100 * run.busy:.0f} % | {run.load_before} "
+            f"| {100 * run.others:.0f} % "
             f"| {run.attempt} |"
         )
     print()

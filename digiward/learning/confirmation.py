@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from digiward.core.access import Access
 from digiward.core.dates import day_text
 from digiward.core.models import User
-from digiward.learning.models import Certificate, Competence, Evidence, EvidenceKind, Framework
+from digiward.learning.models import (
+    Certificate,
+    Competence,
+    Evidence,
+    EvidenceKind,
+    Framework,
+    Track,
+)
 from digiward.learning.selectors import same_competence
 from digiward.registry.models import Milestone, Resident
 
@@ -105,6 +112,9 @@ def confirmation_candidates(
     evidence = Evidence.objects.filter(
         same_competence(framework, codes), commune=access.commune
     ).filter(Q(resident__isnull=True) | Q(resident__anonymised_at__isnull=True))
+    # The citizens' track is for residents; volunteers' and officials' for members.
+    citizens = track == Track.CITIZEN
+    evidence = evidence.filter(resident__isnull=not citizens, user__isnull=citizens)
     single = resident is not None or user is not None
     if resident is not None:
         evidence = evidence.filter(resident=resident)

@@ -35,6 +35,7 @@ from digiward.guidance.models import (
     TeamMember,
 )
 from digiward.learning.models import Competence, EvidenceKind
+from digiward.learning.seed import frameworks_load
 from digiward.learning.services import Learner, evidence_record
 from digiward.procedures.selectors import shortlist
 from digiward.registry.journey import MilestoneSource, next_step
@@ -184,8 +185,9 @@ def _sessions(
         closed.update(rostering.closed_days(commune, month))
     open_days = [d for d in days if d.weekday() != 6 and d not in closed]
     numbers: dict[date, int] = {}
-    # The citizen essentials' competence for each journey step (none before
-    # `load_frameworks`): a step the person took alone is also a skill they showed.
+    # The citizen essentials' competence for each journey step: a step the person took
+    # alone is also a skill they showed. Loading the frameworks is idempotent.
+    frameworks_load()
     skill_of = {
         c.milestone: c
         for c in Competence.objects.filter(

@@ -17,6 +17,7 @@ from digiward.core.models import Commune, User
 from digiward.learning.models import (
     Certificate,
     CheckPhase,
+    Evidence,
     EvidenceKind,
     Framework,
     Question,
@@ -102,6 +103,7 @@ def seed_learning(*, commune: Commune) -> str:
         certificate_revoke(
             access=access, certificate=issued[2], reason="Cấp nhầm người: trùng tên trong sổ."
         )
+    _seed_ready(access, essentials)
     return (
         f"Học kỹ năng số: 4 khung năng lực, {len(issued)} giấy chứng nhận (1 đã thu hồi). "
         f"{quizzes_note}"
@@ -249,4 +251,34 @@ def _seed_observations(volunteer: Access, residents: list[Resident]) -> None:
                 kind=EvidenceKind.DESK,
                 level=2,
                 achieved_on=today - timedelta(days=3 - offset),
+            )
+
+
+def _seed_ready(access: Access, essentials: Framework) -> None:
+    """Something on "Ready to confirm": a volunteer seen doing every competence of the
+    essentials (ready), and a citizen who still misses the last two (nearly ready)."""
+    codes = list(essentials.competences.order_by("position").values_list("code", flat=True))
+    by_code = {c.code: c for c in essentials.competences.all()}
+    today = timezone.localdate()
+    volunteer = User.objects.filter(username="tinhnguyen").first()
+    # An adult with no evidence or certificate yet, so the last two stay missing.
+    citizen = (
+        Resident.objects.filter(commune=access.commune, birth_year__lte=1975)
+        .exclude(pk__in=Evidence.objects.filter(resident__isnull=False).values("resident_id"))
+        .exclude(certificates__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    people = [(Learner(user=volunteer), codes, EvidenceKind.OBSERVED)] if volunteer else []
+    if citizen is not None:
+        people.append((Learner(resident=citizen), codes[:-2], EvidenceKind.DESK))
+    for learner, shown, kind in people:
+        for offset, code in enumerate(shown):
+            evidence_observe(
+                access=access,
+                learner=learner,
+                competence=by_code[code],
+                kind=kind,
+                level=1,
+                achieved_on=today - timedelta(days=20 - offset),
             )

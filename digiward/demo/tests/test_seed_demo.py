@@ -22,7 +22,15 @@ def counts() -> dict[str, int]:
     """Rows in every table of our apps: a second run must not add any."""
     return {
         model._meta.label: model.objects.count()
-        for app in ("core", "registry", "procedures", "homecare", "guidance", "donations")
+        for app in (
+            "core",
+            "registry",
+            "procedures",
+            "homecare",
+            "guidance",
+            "donations",
+            "learning",
+        )
         for model in apps.get_app_config(app).get_models()
         if model._meta.label
         not in ("core.AuditEvent", "core.Job", "core.OutboxMessage", "core.RateCounter")
@@ -87,6 +95,22 @@ def test_demo_ward_is_realistic(commune):
     )
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role)
+    # "Ready to confirm" has someone on it: the volunteer seen doing everything, a citizen
+    # two competences short, and help sessions that recorded skills done alone.
+    from digiward.core.access import access_for
+    from digiward.core.models import Commune, User
+    from digiward.guidance.models import HelpSession
+    from digiward.learning.confirmation import confirmation_candidates
+    from digiward.learning.selectors import default_framework
+
+    ward = Commune.objects.get(code="31135")
+    access = access_for(User.objects.get(username="quantri"), ward)
+    framework = default_framework(access)
+    volunteers = confirmation_candidates(access, framework, "volunteer")
+    assert [p.user.username for p in volunteers.ready if p.user] == ["tinhnguyen"]
+    citizens = confirmation_candidates(access, framework, "citizen")
+    assert any(p.resident and len(p.missing) == 2 for p in citizens.nearly)
+    assert HelpSession.objects.exclude(skills=[]).exists()
 
 
 def test_unknown_commune_is_a_clear_error(commune):
