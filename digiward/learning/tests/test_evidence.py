@@ -167,3 +167,9 @@ def test_progress_pages_are_scoped(essentials, commune, other_commune, officer, 
     assert client_in(volunteer, commune).get(url).status_code == 404
     assert client_in(officer, commune).get(url).status_code == 200
     assert client_in(volunteer, commune).get(reverse("learning:my_progress")).status_code == 200
+
+
+def test_the_residents_registry_page_leads_to_their_skills(commune, officer):
+    resident = ResidentFactory(commune=commune, full_name="Lê Thị Hoa")
+    page = client_in(officer, commune).get(reverse("registry:resident_detail", args=[resident.pk]))
+    assert reverse("learning:resident_progress", args=[resident.pk]) in page.content.decode()
