@@ -31,10 +31,12 @@ of the paginator and the page query. Only the rate limit's ceiling is raised
 (DIGIWARD_API_RATE_PER_MINUTE, 600 a minute by default) so that it does not cap the
 measurement; the output says so.
 
-Quiet machine: before each run the load average is printed, and during each run the CPU
-used by processes other than gunicorn and wrk is measured from /proc; a run during which
-others used more than 10 % of the machine is run again (at most twice), and the output
-says so.
+Quiet machine: each run waits (up to a minute) for a 2 s stretch in which other processes
+use at most 10 % of the CPU; the load average just before the run is printed; during the
+run the CPU used by processes other than gunicorn, wrk and this database's PostgreSQL
+backends is measured from /proc, and a run during which others used more than 10 % of the
+machine is run again (at most twice). The table prints the share others used, the share
+in use in all ("CPU busy": 100 % means the 2 cores were the limit) and which attempt it is.
 
 Before the server starts, one request of each kind goes through Django's test client in
 process with the queries captured, to show where a request's time goes.
@@ -50,6 +52,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -215,9 +218,20 @@ def process_ticks(pid: int) -> int:
 
 
 def server_ticks(pid: int) -> int:
-    """gunicorn's master and its workers."""
+    """gunicorn's master and its workers, and the PostgreSQL backends serving this
+    benchmark's database (none on SQLite)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return process_ticks(pid) + sum(process_ticks(int(child)) for child in children)
+    ticks = process_ticks(pid) + sum(process_ticks(int(child)) for child in children)
+    marker = f" {urllib.parse.urlsplit(bench_load.PG_URL).path.lstrip('/')} ".encode()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                command = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if command.startswith(b"postgres: ") and marker in command:
+                ticks += process_ticks(int(proc.name))
+    return ticks
 
 
 def waited_children_ticks() -> int:
@@ -254,11 +268,11 @@ def others_share(server_pid: int, window: Callable[[], T]) -> tuple[float, float
 
 
 def wait_quiet(server_pid: int) -> None:
-    """Up to 2 minutes for a 2 s stretch in which others use at most OTHERS_MAX."""
-    for _ in range(60):
+    """Up to a minute for a 2 s stretch in which others use at most OTHERS_MAX."""
+    for _ in range(30):
         if others_share(server_pid, partial(time.sleep, 2))[0] <= OTHERS_MAX:
             return
-    print("  (the machine did not go quiet in 2 minutes: measuring anyway)")
+    print("  (the machine did not go quiet in a minute: measuring anyway)")
 
 
 def measured(server_pid: int, run: Callable[[], Result], audit: Callable[[], int] | None) -> Run:

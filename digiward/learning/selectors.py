@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,23 +50,32 @@ def framework_for(access: Access, pk: int) -> Framework | None:
 
 def competence_matches(competence: Competence) -> list[tuple[str, Competence]]:
     """The crosswalk read both ways: (relation as seen from `competence`, the other one)."""
+    return _matches(
+        Q(source=competence), Q(target=competence), competence.framework.commune_id
+    ).get(competence.pk, [])
+
+
+def framework_matches(framework: Framework) -> dict[int, list[tuple[str, Competence]]]:
+    """`competence_matches` of every competence of the framework, in two queries."""
+    return _matches(
+        Q(source__framework=framework), Q(target__framework=framework), framework.commune_id
+    )
+
+
+def _matches(
+    outgoing: Q, incoming: Q, commune_id: int | None
+) -> dict[int, list[tuple[str, Competence]]]:
+    """Matches keyed by our competence's id; another commune's copies are left out."""
     from digiward.learning.models import REVERSE_RELATION, MatchRelation
 
-    out = [
-        (m.relation, m.target)
-        for m in CompetenceMatch.objects.filter(source=competence).select_related(
-            "target__framework"
-        )
-        if m.target.framework.commune_id in (None, competence.framework.commune_id)
-    ]
-    back = [
-        (REVERSE_RELATION[MatchRelation(m.relation)].value, m.source)
-        for m in CompetenceMatch.objects.filter(target=competence).select_related(
-            "source__framework"
-        )
-        if m.source.framework.commune_id in (None, competence.framework.commune_id)
-    ]
-    return sorted(out + back, key=lambda pair: pair[1].reference)
+    found: dict[int, list[tuple[str, Competence]]] = defaultdict(list)
+    for m in CompetenceMatch.objects.filter(outgoing).select_related("target__framework"):
+        if m.target.framework.commune_id in (None, commune_id):
+            found[m.source_id].append((m.relation, m.target))
+    for m in CompetenceMatch.objects.filter(incoming).select_related("source__framework"):
+        if m.source.framework.commune_id in (None, commune_id):
+            found[m.target_id].append((REVERSE_RELATION[MatchRelation(m.relation)].value, m.source))
+    return {pk: sorted(pairs, key=lambda pair: pair[1].reference) for pk, pairs in found.items()}
 
 
 def certificates_for(access: Access) -> QuerySet[Certificate]:

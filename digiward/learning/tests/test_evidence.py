@@ -173,3 +173,16 @@ def test_the_residents_registry_page_leads_to_their_skills(commune, officer):
     resident = ResidentFactory(commune=commune, full_name="Lê Thị Hoa")
     page = client_in(officer, commune).get(reverse("registry:resident_detail", args=[resident.pk]))
     assert reverse("learning:resident_progress", args=[resident.pk]) in page.content.decode()
+
+
+def test_the_members_list_comes_in_pages(commune, admin):
+    from digiward.core.testing import user_with_role
+
+    for _ in range(55):
+        user_with_role(Role.VOLUNTEER, commune)
+    client = client_in(admin, commune)
+    first = client.get(reverse("learning:people")).content.decode()
+    second = client.get(reverse("learning:people"), {"page": 2}).content.decode()
+    links = "/app/learning/people/member/"
+    assert first.count(links) == 50
+    assert second.count(links) == 6  # 55 volunteers and the admin: 56 in all

@@ -195,3 +195,20 @@ def test_the_framework_page_shows_levels_and_matches(frameworks, commune, volunt
         .content.decode()
     )
     assert "TT02-2025:1.1" in page and framework.levels.first().name_vi in page
+
+
+def test_the_framework_page_reads_the_crosswalk_in_a_few_queries(
+    frameworks, commune, officer, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from digiward.core.testing import client_in
+
+    digcomp = Framework.objects.get(code="DIGCOMP-2.2", commune=None)
+    client = client_in(officer, commune)
+    url = reverse("learning:framework", args=[digcomp.pk])
+    client.get(url)  # warm the session and the caches
+    # 21 competences, each with matches: a query per competence would be over 40.
+    with django_assert_max_num_queries(20):
+        page = client.get(url)
+    assert page.status_code == 200 and "TT02-2025" in page.content.decode()

@@ -33,7 +33,7 @@ def framework_detail(request: CommuneRequest, pk: int) -> HttpResponse:
     if framework is None:
         raise Http404
     areas = list(framework.areas.prefetch_related("competences"))
-    matches = {c.pk: selectors.competence_matches(c) for a in areas for c in a.competences.all()}
+    matches = selectors.framework_matches(framework)
     return render(
         request,
         "learning/framework_detail.html",

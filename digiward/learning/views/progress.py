@@ -3,6 +3,7 @@ what an official or volunteer saw the person do."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -127,6 +128,8 @@ def people(request: CommuneRequest) -> HttpResponse:
         if access.has(Perm.ISSUE_CERTIFICATES)
         else User.objects.none()
     )
+    # A commune's team is tens of people, a large ward's a few hundred: pages of 50.
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "learning/people.html",
@@ -134,6 +137,7 @@ def people(request: CommuneRequest) -> HttpResponse:
             "query": search.query,
             "found": search.residents,
             "refused": search.refused,
-            "members": members,
+            "members": page.object_list,
+            "page_obj": page,
         },
     )
