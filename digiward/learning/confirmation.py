@@ -115,6 +115,17 @@ def confirmation_candidates(
     # The citizens' track is for residents; volunteers' and officials' for members.
     citizens = track == Track.CITIZEN
     evidence = evidence.filter(resident__isnull=not citizens, user__isnull=citizens)
+    # Holders of a valid certificate of this framework and track are done: left out
+    # before the 500 closest are chosen, so they never crowd out the people still to do.
+    certified = Certificate.objects.filter(
+        commune=access.commune,
+        framework__code=framework.code,
+        track=track,
+        revoked_at__isnull=True,
+    )
+    evidence = evidence.exclude(
+        resident_id__in=certified.filter(resident__isnull=False).values("resident_id")
+    ).exclude(user_id__in=certified.filter(user__isnull=False).values("user_id"))
     single = resident is not None or user is not None
     if resident is not None:
         evidence = evidence.filter(resident=resident)
@@ -148,14 +159,6 @@ def confirmation_candidates(
         shown[("r", milestone.resident_id)].setdefault(
             by_milestone[milestone.kind], (str(EvidenceKind.MILESTONE.label), milestone.achieved_on)
         )
-    certified = Certificate.objects.filter(
-        commune=access.commune,
-        framework__code=framework.code,
-        track=track,
-        revoked_at__isnull=True,
-    )
-    done_residents = set(certified.values_list("resident_id", flat=True))
-    done_users = set(certified.values_list("user_id", flat=True))
     residents = Resident.objects.for_access(access).in_bulk(resident_ids)
     users = User.objects.filter(memberships__commune=access.commune).distinct().in_bulk(user_ids)
     people: list[Candidate] = []
@@ -164,8 +167,6 @@ def confirmation_candidates(
         member = users.get(pk) if kind == "u" else None
         if holder is None and member is None:
             continue  # moved to another commune, or no longer a member
-        if (holder is not None and pk in done_residents) or (member and pk in done_users):
-            continue
         candidate = Candidate(resident=holder, user=member, shown=codes_shown)
         candidate.reached = [c for c in competences if c.code in codes_shown]
         candidate.missing = [c for c in competences if c.code not in codes_shown]
