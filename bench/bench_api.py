@@ -217,11 +217,11 @@ def process_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def server_ticks(pid: int) -> int:
+def server_ticks(pid: int) -> dict[int, int]:
     """gunicorn's master and its workers, and the PostgreSQL backends serving this
     benchmark's database (none on SQLite)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    ticks = process_ticks(pid) + sum(process_ticks(int(child)) for child in children)
+    ticks = {p: process_ticks(p) for p in [pid, *map(int, children)]}
     marker = f" {urllib.parse.urlsplit(bench_load.PG_URL).path.lstrip('/')} ".encode()
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -230,7 +230,7 @@ def server_ticks(pid: int) -> int:
             except OSError:
                 continue
             if command.startswith(b"postgres: ") and marker in command:
-                ticks += process_ticks(int(proc.name))
+                ticks[int(proc.name)] = process_ticks(int(proc.name))
     return ticks
 
 
@@ -259,12 +259,15 @@ def others_share(server_pid: int, window: Callable[[], T]) -> tuple[float, float
     """The share of the machine's CPU that processes other than gunicorn and wrk used
     while `window` ran, the share in use in all, and what `window` returned."""
     busy0, total0 = machine_ticks()
-    ours0 = server_ticks(server_pid) + waited_children_ticks()
+    server0, wrk0 = server_ticks(server_pid), waited_children_ticks()
     value = window()
     busy1, total1 = machine_ticks()
-    ours1 = server_ticks(server_pid) + waited_children_ticks()
+    server1, wrk1 = server_ticks(server_pid), waited_children_ticks()
+    # Per process, so that one that ended during the window does not count negative (its
+    # CPU is then counted as others': an upper bound).
+    ours = wrk1 - wrk0 + sum(t - server0.get(p, 0) for p, t in server1.items())
     total = max(1, total1 - total0)
-    return max(0.0, (busy1 - busy0) - (ours1 - ours0)) / total, (busy1 - busy0) / total, value
+    return max(0.0, (busy1 - busy0) - ours) / total, (busy1 - busy0) / total, value
 
 
 def wait_quiet(server_pid: int) -> None:

@@ -419,6 +419,21 @@ def main() -> None:
 
     print(report_line(f"GET {page}", timed(get_page, args.repeats)))
 
+    # "Ready to confirm" (learning.confirmation) reads the same evidence grouped by person.
+    from digiward.core.access import access_for
+    from digiward.learning.confirmation import confirmation_candidates
+
+    access = access_for(officer, commune)
+    assert access is not None
+    found = confirmation_candidates(access, framework, "citizen")
+    print(f"ready to confirm: {len(found.ready):,} ready, {len(found.nearly):,} nearly")
+    print(
+        report_line(
+            "confirmation_candidates()",
+            timed(lambda: confirmation_candidates(access, framework, "citizen"), args.repeats),
+        )
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -287,6 +287,9 @@ class Resident(CommuneOwned):
         ]
         indexes = [
             models.Index(fields=["commune", "status", "name_folded"], name="resident_name_search"),
+            # Lists in name order (the API's residents, page by page): read from the index
+            # and stopped after a page, instead of sorting the whole commune each time.
+            models.Index(fields=["commune", "name_folded", "id"], name="resident_name_order"),
             models.Index(fields=["commune", "status", "journey_rung"], name="resident_journey"),
             models.Index(fields=["commune", "phone"], name="resident_phone"),
         ]

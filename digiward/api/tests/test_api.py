@@ -309,3 +309,22 @@ def test_a_page_or_id_beyond_the_databases_integers_is_a_422(commune, officer, a
         response = api.get(path, **params)
         assert response.status_code == 422, path
         assert response.json()["code"] == "invalid_request"
+
+
+def test_a_lists_total_is_counted_once_in_a_while_and_its_items_live(
+    commune, officer, people, api_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(officer, commune)
+    assert api.get("/residents").json()["count"] == 1
+    ResidentFactory(commune=commune, household=people["household"], full_name="An Văn Mới")
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/residents").json()
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    # The page itself is read live; the total may be up to COUNT_SECONDS old.
+    assert [r["full_name"] for r in body["items"]] == ["An Văn Mới", "Trần Thị Mai"]
+    assert body["count"] == 1
+    # Another filter is another count.
+    assert api.get("/residents", q="moi").json()["count"] == 1
