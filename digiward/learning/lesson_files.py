@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -14,7 +15,12 @@ from django.utils.translation import gettext as _
 from digiward.core.errors import DomainError
 
 FORMAT = "digiward-lesson/1"
-BLOCK_KINDS = ("text", "steps", "tip", "warning")
+BLOCK_KINDS = ("text", "steps", "tip", "warning", "picture")
+# A picture is one of ours, shipped as a static file (so it works offline and on a server
+# without the internet), named in the block's "image"; its text is what it shows (the
+# alt text read aloud), in Vietnamese and English.
+PICTURES = Path(__file__).resolve().parent / "static" / "learning" / "lessons"
+PICTURE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:svg|png|jpg|webp)$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9.-]*[/:][A-Za-z0-9.]+$")
 MAX_BYTES = 64 * 1024  # a lesson is short; the page must stay under 50 KB
@@ -61,6 +67,18 @@ def _block_problems(index: int, block: Any) -> Iterable[str]:
             "kinds": ", ".join(BLOCK_KINDS),
         }
         return
+    if block["kind"] == "picture":
+        image = block.get("image")
+        if not isinstance(image, str) or not PICTURE_NAME.match(image):
+            yield _("%(where)s: name the picture's file, e.g. vneid-dang-nhap.svg.") % {
+                "where": where
+            }
+        elif not (PICTURES / image).is_file():
+            yield _("%(where)s: there is no picture %(name)s in %(folder)s.") % {
+                "where": where,
+                "name": image,
+                "folder": "digiward/learning/static/learning/lessons/",
+            }
     for lang in ("vi", "en"):
         value = block.get(lang)
         if block["kind"] == "steps":
@@ -123,7 +141,7 @@ def lesson_parse(raw: bytes, *, name: str = "") -> LessonData:
         problems.extend(_block_problems(index, block))
     if problems:
         raise LessonFileError(name, problems)
-    kept = tuple({k: b[k] for k in ("kind", "vi", "en") if k in b} for b in blocks)
+    kept = tuple({k: b[k] for k in ("kind", "image", "vi", "en") if k in b} for b in blocks)
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
     return LessonData(
         slug=slug,

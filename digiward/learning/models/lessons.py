@@ -64,6 +64,10 @@ class Lesson(models.Model):
         """The blocks in the UI's language (Vietnamese where English is missing)."""
         english = _english()
         return [
-            {"kind": b["kind"], "content": (b.get("en") if english and b.get("en") else b["vi"])}
+            {
+                "kind": b["kind"],
+                "content": (b.get("en") if english and b.get("en") else b["vi"]),
+                "image": b.get("image", ""),
+            }
             for b in self.blocks
         ]

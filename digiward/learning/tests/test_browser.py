@@ -124,6 +124,11 @@ def test_a_lesson_opened_once_reads_offline(live_server, frameworks, commune, vo
         page.reload()
         assert "Đăng ký và kích hoạt VNeID mức 1" in page.locator("h1").inner_text()
         assert fits_the_phone(page)
+        # The lesson's picture comes from the phone's copy too.
+        picture = page.locator("figure.lesson-picture img")
+        picture.scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('figure.lesson-picture img').complete")
+        assert picture.evaluate("img => img.naturalWidth") == 320
 
 
 def test_an_official_takes_a_quiz_offline_and_it_is_sent_once(

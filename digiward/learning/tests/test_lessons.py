@@ -107,3 +107,33 @@ def test_the_service_worker_is_served_for_the_learning_scope():
     body = response.content.decode()
     # Only lessons and static files are kept on the phone; never results or progress.
     assert "\\/app\\/learning\\/lessons\\/" in body and "attempts" not in body
+
+
+def test_a_picture_is_one_of_ours_with_the_words_for_what_it_shows():
+    with pytest.raises(LessonFileError) as caught:
+        lesson_parse(
+            lesson(
+                blocks=[
+                    {"kind": "picture", "image": "khong-co.svg", "vi": "Ảnh"},
+                    {"kind": "picture", "image": "../../settings.py", "vi": "Ảnh"},
+                    {"kind": "picture", "image": "vneid-dang-nhap.svg"},
+                ]
+            ),
+            name="t.json",
+        )
+    problems = caught.value.problems
+    assert len(problems) == 3, problems
+    assert "khong-co.svg" in problems[0]
+    parsed = lesson_parse(
+        lesson(blocks=[{"kind": "picture", "image": "vneid-dang-nhap.svg", "vi": "Màn hình"}])
+    )
+    assert parsed.blocks == ({"kind": "picture", "image": "vneid-dang-nhap.svg", "vi": "Màn hình"},)
+
+
+def test_a_lesson_page_shows_its_picture_from_our_own_files(frameworks, commune, volunteer):
+    lessons_load()
+    client = client_in(volunteer, commune)
+    page = client.get(reverse("learning:lesson", args=["dang-ky-vneid-muc-1"])).content.decode()
+    [img] = re.findall(r'<img src="/static/(learning/lessons/[^"]+)" alt="([^"]+)"', page)
+    assert img[0].startswith("learning/lessons/vneid-dang-nhap") and "Màn hình đăng nhập" in img[1]
+    assert finders.find("learning/lessons/vneid-dang-nhap.svg")
