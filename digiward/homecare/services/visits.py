@@ -249,7 +249,9 @@ def visit_record(*, access: Access, visit: HomeVisit, record: VisitRecord) -> Ho
             competence_ids=locked.skills,
             kind=EvidenceKind.HOME_VISIT,
             source_ref=f"homecare.visit:{locked.pk}",
-            achieved_on=timezone.localdate(locked.arrived_at),
+            # The arrival may be up to FUTURE_SLACK ahead of the clock (just before
+            # midnight, tomorrow's date); the skill was shown today at the latest.
+            achieved_on=min(timezone.localdate(locked.arrived_at), timezone.localdate()),
         )
     audit_record(
         action=AuditAction.CHANGE,
