@@ -170,5 +170,7 @@ def commune_dashboard(
         waits=desk_waits(commune, start=start, end=end),
         home_support=home_support,
         campaigns=campaigns,
-        skills_confirmed=skills_confirmed_among(filtered_residents(commune, filters.journey())),
+        skills_confirmed=skills_confirmed_among(
+            commune, filtered_residents(commune, filters.journey())
+        ),
     )
