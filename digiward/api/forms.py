@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from digiward.api.models import TokenScope
 from digiward.api.tokens import EXPIRY_DAYS
+
+
+def _expiry_choices() -> list[tuple[int, str]]:
+    # Worded when the form is shown, in the reader's language (formatted at import, the
+    # words were those of the default language whatever the page's).
+    return [(days, gettext("%(n)d days") % {"n": days}) for days in EXPIRY_DAYS]
 
 
 class TokenForm(forms.Form):
@@ -22,6 +29,6 @@ class TokenForm(forms.Form):
     days = forms.TypedChoiceField(
         label=_("Expires after"),
         coerce=int,
-        choices=[(d, _("%(n)d days") % {"n": d}) for d in EXPIRY_DAYS],
+        choices=_expiry_choices,
         initial=90,
     )

@@ -70,4 +70,20 @@
     var el = event.target;
     if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.requestSubmit();
   });
+  // A button with data-copy="<id>" copies that field's text and says so in its
+  // data-copied words (a secret shown once must not be half-selected on a phone).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    var said = function () { button.textContent = button.getAttribute("data-copied"); };
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(said, function () { document.execCommand("copy"); said(); });
+    } else {
+      document.execCommand("copy");
+      said();
+    }
+  });
 })();

@@ -123,3 +123,11 @@ def test_a_wrong_or_missing_token_is_a_problem_not_a_page(commune, officer, api_
         assert body["code"] == code and body["status"] == 401
         assert body["type"] == f"urn:digiward:problem:{code}"
         assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "90 days"), ("vi", "90 ngày")])
+def test_the_expiry_choices_are_in_the_page_language(commune, officer, language, words):
+    # They were worded once, at import, in the default language: "90 ngày" on English pages.
+    client = client_in(officer, commune)
+    page = client.get(reverse("api:tokens"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f">{words}</option>" in page
