@@ -2,6 +2,7 @@
 role; a citizen ID is always masked here (the full one has its own audited endpoint)."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
@@ -102,6 +103,7 @@ class HelpSessionOut(Row):
     procedure_id: int | None
     topic: str
     milestones: list[str]
+    skills: list[int]
     created_at: datetime
 
 
@@ -118,6 +120,14 @@ class HelpSessionIn(Schema):
     topic: str = Field("", max_length=200, examples=["Cài đặt VNeID mức 2"])
     dossier_code: str = Field("", max_length=40)
     milestones: list[MilestoneKind] = Field(default_factory=list, max_length=8)
+    skills: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list,
+        max_length=30,
+        description=(
+            "Competences of the commune's citizen essentials the person did alone "
+            "(ids from the learning framework): each becomes desk evidence"
+        ),
+    )
     alone_next_time: AloneNextTime | None = None
     notes: str = Field("", max_length=2000)
 

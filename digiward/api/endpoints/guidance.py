@@ -73,6 +73,7 @@ def session_create(request: HttpRequest, payload: HelpSessionIn) -> Status[dict[
             topic=payload.topic,
             dossier_code=payload.dossier_code,
             milestones=[str(kind) for kind in payload.milestones],
+            skills=list(payload.skills),
             alone_next_time=payload.alone_next_time or "",
             notes=payload.notes,
         ),

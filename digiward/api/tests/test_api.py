@@ -16,6 +16,8 @@ from digiward.core.models import AuditAction, AuditEvent, Role
 from digiward.core.models.audit import AuditSource
 from digiward.core.testing import user_with_role
 from digiward.guidance.models import HelpSession
+from digiward.learning.models import Evidence, EvidenceKind, Framework
+from digiward.learning.seed import frameworks_load
 from digiward.public import views as public_views
 from digiward.registry.journey import MilestoneKind
 from digiward.registry.models import Milestone
@@ -328,3 +330,33 @@ def test_a_lists_total_is_counted_once_in_a_while_and_its_items_live(
     assert body["count"] == 1
     # Another filter is another count.
     assert api.get("/residents", q="moi").json()["count"] == 1
+
+
+def test_a_help_session_records_the_skills_done_alone_all_or_nothing(
+    commune, admin, people, api_for
+):
+    frameworks_load()
+    essentials = Framework.objects.get(code="DW-ESSENTIALS", commune=None)
+    vneid = essentials.competences.get(code="ID.1")
+    api = api_for(admin, commune, TokenScope.WRITE)
+    session = {
+        "outcome": "done",
+        "minutes": 15,
+        "helped_on": timezone.localdate().isoformat(),
+        "resident_id": people["resident"].pk,
+        "topic": "Đăng nhập VNeID",
+    }
+    unknown = api.post("/help-sessions", {**session, "skills": [vneid.pk, 2_000_000]})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "skills"
+    assert not HelpSession.objects.exists() and not Evidence.objects.exists()
+
+    logged = api.post("/help-sessions", {**session, "skills": [vneid.pk]})
+    assert logged.status_code == 201, logged.content
+    assert logged.json()["session"]["skills"] == [vneid.pk]
+    evidence = Evidence.objects.get()
+    assert (evidence.resident, evidence.competence, evidence.kind) == (
+        people["resident"],
+        vneid,
+        EvidenceKind.DESK,
+    )
